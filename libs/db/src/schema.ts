@@ -1,0 +1,239 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { DesignTables } from './schema-designs.js';
+
+/** Columns with a database default: optional on insert, always present on select. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown> | undefined, string | Record<string, unknown>>;
+type NullableJson = ColumnType<Record<string, unknown> | null, string | Record<string, unknown> | null | undefined, string | Record<string, unknown> | null>;
+
+export type AppRole = 'user' | 'moderator' | 'admin';
+export type JobStatusColumn = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+export type TrackStatus = 'pending' | 'processing' | 'completed' | 'failed';
+
+export interface AuthUsersTable {
+  id: Generated<string>;
+  email: string;
+  encrypted_password: string;
+  raw_user_meta_data: Json;
+  email_confirmed_at: NullableTimestamp;
+  last_sign_in_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SubscriptionPlansTable {
+  id: Generated<string>;
+  name: string;
+  display_name: string;
+  description: string | null;
+  credits_monthly: number;
+  credits_daily_limit: number;
+  max_concurrent_generations: number;
+  max_projects: number;
+  max_tracks_per_project: number;
+  features: Json;
+  price_monthly: Defaulted<string>;
+  price_yearly: Defaulted<string>;
+  is_active: Defaulted<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProfilesTable {
+  id: string;
+  email: string | null;
+  username: string;
+  full_name: string | null;
+  avatar_url: string | null;
+  bio: string | null;
+  website_url: string | null;
+  subscription_plan: Defaulted<string>;
+  subscription_tier: Defaulted<'free' | 'pro' | 'enterprise'>;
+  subscription_status: Defaulted<'active' | 'cancelled' | 'expired'>;
+  subscription_expires_at: NullableTimestamp;
+  credits_remaining: Defaulted<number>;
+  credits_used_today: Defaulted<number>;
+  last_credit_reset_at: Timestamp;
+  total_projects: Defaulted<number>;
+  total_transformations: Defaulted<number>;
+  storage_used_mb: Defaulted<number>;
+  preferences: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserRolesTable {
+  id: Generated<string>;
+  user_id: string;
+  role: AppRole;
+  created_at: Timestamp;
+}
+
+export interface TracksTable {
+  id: Generated<string>;
+  user_id: string;
+  title: string | null;
+  prompt: string;
+  improved_prompt: string | null;
+  lyrics: string | null;
+  audio_url: string | null;
+  video_url: string | null;
+  cover_url: string | null;
+  duration: number | null;
+  duration_seconds: number | null;
+  status: Defaulted<TrackStatus>;
+  error_message: string | null;
+  progress_percent: Defaulted<number>;
+  provider: string | null;
+  suno_id: string | null;
+  mureka_task_id: string | null;
+  model_name: string | null;
+  genre: string | null;
+  mood: string | null;
+  style_tags: Defaulted<string[]>;
+  project_id: string | null;
+  persona_id: string | null;
+  reference_audio_url: string | null;
+  source_prompt_id: string | null;
+  idempotency_key: string | null;
+  is_public: Defaulted<boolean>;
+  has_stems: Defaulted<boolean>;
+  has_vocals: boolean | null;
+  like_count: Defaulted<number>;
+  play_count: Defaulted<number>;
+  view_count: Defaulted<number>;
+  download_count: Defaulted<number>;
+  archived_at: NullableTimestamp;
+  archive_scheduled_at: NullableTimestamp;
+  archived_to_storage: Defaulted<boolean>;
+  storage_audio_url: string | null;
+  storage_cover_url: string | null;
+  storage_video_url: string | null;
+  metadata: Json;
+  created_at: Timestamp;
+  created_at_suno: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface TrackVersionsTable {
+  id: Generated<string>;
+  parent_track_id: string;
+  variant_index: number;
+  audio_url: string | null;
+  video_url: string | null;
+  cover_url: string | null;
+  duration: number | null;
+  lyrics: string | null;
+  suno_id: string | null;
+  is_primary_variant: Defaulted<boolean>;
+  is_preferred_variant: Defaulted<boolean>;
+  like_count: Defaulted<number>;
+  metadata: Json;
+  created_at: Timestamp;
+}
+
+export interface TrackRetryAttemptsTable {
+  id: Generated<string>;
+  track_id: string;
+  job_id: string | null;
+  attempt_number: number;
+  attempted_at: Timestamp;
+  error_message: string | null;
+}
+
+export interface CallbackLogsTable {
+  id: Generated<string>;
+  track_id: string | null;
+  job_id: string | null;
+  callback_type: string;
+  provider: string | null;
+  dedup_key: string | null;
+  payload: Json;
+  error_message: string | null;
+  created_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  type: Defaulted<'info' | 'success' | 'warning' | 'error'>;
+  title: string;
+  message: string;
+  link: string | null;
+  read: Defaulted<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface JobsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: string;
+  status: Defaulted<JobStatusColumn>;
+  progress: Defaulted<number>;
+  attempts: Defaulted<number>;
+  max_attempts: Defaulted<number>;
+  resource_type: string | null;
+  resource_id: string | null;
+  provider: string | null;
+  provider_task_id: string | null;
+  idempotency_key: string | null;
+  callback_url: string | null;
+  correlation_id: string | null;
+  payload: Json;
+  result: NullableJson;
+  error: NullableJson;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  started_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  queue_name: string;
+  job_name: string;
+  queue_job_id: string;
+  payload: Json;
+  created_at: Timestamp;
+  published_at: NullableTimestamp;
+  publish_attempts: Defaulted<number>;
+  last_error: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  request_method: string;
+  request_path: string;
+  request_hash: string;
+  response_status: number | null;
+  response_body: NullableJson;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface DB extends DesignTables {
+  'auth.users': AuthUsersTable;
+  subscription_plans: SubscriptionPlansTable;
+  profiles: ProfilesTable;
+  user_roles: UserRolesTable;
+  tracks: TracksTable;
+  track_versions: TrackVersionsTable;
+  track_retry_attempts: TrackRetryAttemptsTable;
+  callback_logs: CallbackLogsTable;
+  notifications: NotificationsTable;
+  jobs: JobsTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type Job = Selectable<JobsTable>;
+export type NewJob = Insertable<JobsTable>;
+export type JobUpdate = Updateable<JobsTable>;
+export type Track = Selectable<TracksTable>;
+export type NewTrack = Insertable<TracksTable>;
+export type TrackVersion = Selectable<TrackVersionsTable>;
+export type Profile = Selectable<ProfilesTable>;
