@@ -1,0 +1,45 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from '@muse/platform';
+import { Problem, titleFor } from './problem.js';
+
+/** Every error leaves as application/problem+json; unexpected ones are logged, never echoed. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const problem = this.toProblem(exception);
+    for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
+    res.status(problem.getStatus()).type('application/problem+json').send(JSON.stringify(problem.toBody(req.originalUrl)));
+  }
+
+  private toProblem(exception: unknown): Problem {
+    if (exception instanceof Problem) return exception;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const detail = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+      return new Problem(status, status === 404 ? 'not-found' : titleFor(status).toLowerCase().replace(/ /g, '-'), String(detail));
+    }
+    this.logger.error({ err: exception }, 'unhandled error');
+    return new Problem(500, 'internal', 'an unexpected error occurred; it has been logged');
+  }
+}
+
+/** body-parser errors happen before Nest routing; turn them into problems too. */
+export function bodyParserErrorHandler(err: { type?: string; status?: number }, req: Request, res: Response, next: (e?: unknown) => void) {
+  if (!err || typeof err.status !== 'number') return next(err);
+  const problem =
+    err.type === 'entity.too.large'
+      ? new Problem(413, 'body-too-large', 'the request body is larger than allowed')
+      : err.type === 'entity.parse.failed'
+        ? new Problem(400, 'malformed-json', 'the request body is not valid JSON')
+        : err.type === 'encoding.unsupported' || err.type === 'charset.unsupported'
+          ? new Problem(415, 'unsupported-encoding', 'unsupported content encoding or charset')
+          : new Problem(err.status, 'bad-request', 'the request body could not be read');
+  res.status(problem.getStatus()).type('application/problem+json').send(JSON.stringify(problem.toBody(req.originalUrl)));
+}

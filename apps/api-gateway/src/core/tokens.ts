@@ -1,0 +1,1 @@
+export { CONFIG, DATABASE, LOGGER, QUEUES, REDIS, STORAGE } from '@muse/platform';

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { JobsModule } from '../jobs/jobs.module.js';
+import { GenerationsController } from './generations.controller.js';
+import { GenerationsService } from './generations.service.js';
+
+@Module({ imports: [JobsModule], controllers: [GenerationsController], providers: [GenerationsService] })
+export class GenerationsModule {}

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CreateGenerationBody } from '@muse/contracts';
+import { TracksRepository, type Identity } from '@muse/db';
+import type { GatewayConfig } from '../config.js';
+import { Problem } from '../common/problem.js';
+import { CONFIG } from '../core/tokens.js';
+import { JobSubmissionService, type SubmissionResult } from '../jobs/job-submission.service.js';
+
+/** Providers this deployment can actually call; others are refused up front rather than failing later. */
+const AVAILABLE_PROVIDERS = new Set(['local']);
+
+@Injectable()
+export class GenerationsService {
+  constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+    private readonly submissions: JobSubmissionService,
+    private readonly tracks: TracksRepository,
+  ) {}
+
+  create(identity: Identity, body: CreateGenerationBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
+    const provider = body.provider ?? this.config.DEFAULT_MUSIC_PROVIDER;
+    if (!AVAILABLE_PROVIDERS.has(provider)) {
+      throw new Problem(422, 'provider-unavailable', `provider '${provider}' is not configured on this platform`, [
+        { path: 'provider', message: `available: ${[...AVAILABLE_PROVIDERS].join(', ')}` },
+      ]);
+    }
+    return this.submissions.submit(identity, {
+      kind: 'generation',
+      method: 'POST',
+      path: '/v1/generations',
+      body,
+      idempotencyKey,
+      provider,
+      callbackUrl: body.callback_url,
+      payload: { duration_seconds: body.duration_seconds ?? null, seed: body.seed ?? null, model: body.model ?? null },
+      createResource: async (trx) => {
+        const track = await this.tracks.insert(trx, {
+          user_id: identity.userId,
+          title: body.title ?? null,
+          prompt: body.prompt,
+          lyrics: body.lyrics ?? null,
+          genre: body.genre ?? null,
+          mood: body.mood ?? null,
+          style_tags: body.style_tags ?? [],
+          provider,
+          model_name: body.model ?? null,
+          project_id: body.project_id ?? null,
+          persona_id: body.persona_id ?? null,
+          reference_audio_url: body.reference_audio_url ?? null,
+          idempotency_key: idempotencyKey ?? null,
+          has_vocals: body.instrumental === undefined ? null : !body.instrumental,
+          metadata: JSON.stringify({ instrumental: body.instrumental ?? false, requested_duration_seconds: body.duration_seconds ?? null }),
+        });
+        return { type: 'track', id: track.id };
+      },
+    });
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { JobSubmissionService } from './job-submission.service.js';
+import { JobsController } from './jobs.controller.js';
+import { JobsService } from './jobs.service.js';
+
+@Module({
+  controllers: [JobsController],
+  providers: [JobsService, JobSubmissionService],
+  exports: [JobSubmissionService],
+})
+export class JobsModule {}

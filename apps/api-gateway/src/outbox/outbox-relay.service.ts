@@ -1,0 +1,161 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import pg from 'pg';
+import client from 'prom-client';
+import { JOBS, JobNameForKind, MAX_JOB_ATTEMPTS, type JobMessage, type QueueName } from '@muse/contracts';
+import { JobsRepository, OutboxRepository, type Database, type OutboxRow } from '@muse/db';
+import { METRICS_REGISTRY, type Logger } from '@muse/platform';
+import type { GatewayConfig } from '../config.js';
+import { CONFIG, DATABASE, LOGGER, QUEUES } from '../core/tokens.js';
+
+const BATCH = 200;
+
+/** BullMQ options of every job the platform publishes: attempts match the job row's max_attempts. */
+export const QUEUE_JOB_OPTIONS = {
+  attempts: MAX_JOB_ATTEMPTS,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
+/**
+ * Moves outbox rows to BullMQ. The job id is the BullMQ jobId, so publishing twice is a no-op; rows
+ * stay unpublished while Redis is down and go out when it returns. A sweep re-publishes jobs whose
+ * queue entry vanished (e.g. Redis restarted without persistence).
+ */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private listener?: pg.Client;
+  private timer?: NodeJS.Timeout;
+  private sweepTimer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(QUEUES) private readonly queues: Map<QueueName, Queue>,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: client.Registry,
+    private readonly outbox: OutboxRepository,
+    private readonly jobs: JobsRepository,
+  ) {
+    const relay = this;
+    new client.Gauge({
+      name: 'outbox_pending_messages',
+      help: 'Outbox rows not yet published to the queue',
+      registers: [registry],
+      async collect() {
+        const { count } = await relay.outbox.pendingCount(relay.db);
+        this.set(count);
+      },
+    });
+    new client.Gauge({
+      name: 'outbox_oldest_message_age_seconds',
+      help: 'Age of the oldest unpublished outbox row',
+      registers: [registry],
+      async collect() {
+        const { oldestAgeSeconds } = await relay.outbox.pendingCount(relay.db);
+        this.set(oldestAgeSeconds);
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listen();
+    this.timer = setInterval(() => this.kick(), this.config.OUTBOX_POLL_MS);
+    this.sweepTimer = setInterval(() => void this.sweep().catch((e) => this.logger.warn({ err: e }, 'stale job sweep failed')), this.config.STALE_JOB_SECONDS * 500);
+    this.kick();
+  }
+
+  private async listen(): Promise<void> {
+    const listener = new pg.Client({ connectionString: this.config.DATABASE_URL, application_name: 'muse-outbox-listener' });
+    listener.on('notification', () => this.kick());
+    listener.on('error', (error) => {
+      this.logger.warn({ err: error }, 'outbox listener lost; polling until it reconnects');
+      this.listener = undefined;
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 2_000);
+    });
+    await listener.connect();
+    await listener.query('listen outbox');
+    this.listener = listener;
+  }
+
+  /** Starts a drain, or asks the running one to go round again. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain()
+      .catch((error) => this.logger.warn({ err: error }, 'outbox relay round failed; will retry'))
+      .finally(() => {
+        this.draining = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Publishes until the outbox is empty. Exposed for tests and benchmarks. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const published = await this.db.transaction().execute(async (trx) => {
+        const rows = await this.outbox.lockBatch(trx, BATCH);
+        if (rows.length === 0) return 0;
+        try {
+          await this.publish(rows);
+          await this.outbox.markPublished(trx, rows.map((r) => r.id));
+        } catch (error) {
+          await this.outbox.markFailed(trx, rows.map((r) => r.id), (error as Error).message);
+          throw error;
+        }
+        return rows.length;
+      });
+      if (published < BATCH) return;
+    }
+  }
+
+  private async publish(rows: OutboxRow[]): Promise<void> {
+    const byQueue = new Map<QueueName, OutboxRow[]>();
+    for (const row of rows) {
+      const list = byQueue.get(row.queue_name as QueueName) ?? [];
+      list.push(row);
+      byQueue.set(row.queue_name as QueueName, list);
+    }
+    for (const [name, list] of byQueue) {
+      const queue = this.queues.get(name);
+      if (!queue) throw new Error(`outbox names unknown queue '${name}'`);
+      await queue.addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...QUEUE_JOB_OPTIONS, jobId: r.queue_job_id } })));
+    }
+  }
+
+  /** Re-publishes unfinished jobs that no queue holds any more. */
+  async sweep(): Promise<number> {
+    const stale = await this.jobs.findStale(this.db, new Date(Date.now() - this.config.STALE_JOB_SECONDS * 1000), 100);
+    let republished = 0;
+    for (const job of stale) {
+      const jobName = JobNameForKind[job.kind as keyof typeof JobNameForKind];
+      if (!jobName) continue;
+      const queue = this.queues.get(JOBS[jobName].queue);
+      if (!queue || (await queue.getJob(job.id))) continue;
+      const message: JobMessage = { jobId: job.id, userId: job.user_id, correlationId: job.correlation_id ?? job.id };
+      await this.outbox.insert(this.db, { queue_name: queue.name, job_name: jobName, queue_job_id: job.id, payload: message });
+      republished++;
+      this.logger.warn({ job_id: job.id }, 'job was missing from its queue; re-published');
+    }
+    await this.jobs.touch(this.db, stale.map((j) => j.id));
+    return republished;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    clearInterval(this.sweepTimer);
+    await this.draining;
+    await this.listener?.end().catch(() => undefined);
+  }
+}

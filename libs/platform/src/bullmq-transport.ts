@@ -1,0 +1,87 @@
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { JOBS, type JobName, type QueueName } from '@muse/contracts';
+import { requestContext } from './context.js';
+import type { Logger } from './logger.js';
+import type { JobMetrics } from './metrics.js';
+import type { Redis } from './redis.js';
+
+export interface BullMqTransportOptions {
+  connection: Redis;
+  prefix: string;
+  queues: QueueName[];
+  concurrency: number;
+  logger: Logger;
+  metrics: JobMetrics;
+  /** How long a job may run without renewing its lock before it counts as stalled (worker died). */
+  lockDurationMs?: number;
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+/**
+ * Nest microservice transport over BullMQ: each `@MessagePattern('<job name>')` handler consumes the
+ * jobs of that name. The payload is validated against the shared contract before the handler runs,
+ * and the handler runs inside the job's correlation context.
+ */
+export class BullMqTransport extends Server implements CustomTransportStrategy {
+  private readonly workers: Worker[] = [];
+
+  constructor(private readonly options: BullMqTransportOptions) {
+    super();
+  }
+
+  listen(callback: (...args: unknown[]) => void): void {
+    for (const queue of this.options.queues) {
+      const worker = new Worker(queue, (job) => this.process(queue, job), {
+        connection: this.options.connection,
+        prefix: this.options.prefix,
+        concurrency: this.options.concurrency,
+        lockDuration: this.options.lockDurationMs ?? 60_000,
+        maxStalledCount: 2,
+        ...this.options.workerOptions,
+      });
+      worker.on('error', (error) => this.options.logger.error({ err: error, queue }, 'worker error'));
+      this.workers.push(worker);
+    }
+    callback();
+  }
+
+  private async process(queue: QueueName, job: Job): Promise<unknown> {
+    const name = job.name as JobName;
+    const contract = JOBS[name];
+    const handler = this.getHandlerByPattern(job.name);
+    if (!contract || !handler) throw new Error(`no handler for job '${job.name}' on queue '${queue}'`);
+    const payload = contract.payload.parse(job.data);
+    const { metrics } = this.options;
+    metrics.wait.observe({ queue, job_name: name }, Math.max(0, (job.processedOn ?? Date.now()) - job.timestamp) / 1000);
+    const stop = metrics.duration.startTimer({ queue, job_name: name });
+    const context = { correlationId: payload.correlationId, jobId: payload.jobId };
+    try {
+      const result = await requestContext.run(context, async () => {
+        const out = await handler(payload, job);
+        return isObservable(out) ? lastValueFrom(out, { defaultValue: undefined }) : out;
+      });
+      stop({ outcome: 'completed' });
+      metrics.completed.inc({ queue, job_name: name });
+      return result;
+    } catch (error) {
+      stop({ outcome: 'failed' });
+      metrics.failed.inc({ queue, job_name: name });
+      throw error;
+    }
+  }
+
+  /** Stops taking jobs and waits for the active ones to finish (their locks would hand them back otherwise). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+
+  on(): void {
+    // BullMQ worker events are wired in listen(); Nest's status events are not used.
+  }
+
+  unwrap<T>(): T {
+    return this.workers as T;
+  }
+}
