@@ -33,7 +33,7 @@ const CORRELATION_HEADER = /^[\w.:-]{1,128}$/;
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const logger = createLogger('api-gateway', config.LOG_LEVEL);
   const db = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: 'api-gateway' });
-  const redis = createRedis(config.REDIS_URL, 'api-gateway');
+  const redis = createRedis(config.REDIS_URL, 'api-gateway', { failFast: true });
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   const storage = new StorageService({
     endpoint: config.S3_ENDPOINT,
@@ -43,7 +43,11 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     publicUrl: config.S3_PUBLIC_URL,
   });
   const queues = new Map<QueueName, Queue>(
-    ALL_QUEUES.map((name) => [name, new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX })]),
+    ALL_QUEUES.map((name) => {
+      const queue = new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX });
+      queue.on('error', (error) => logger.warn({ err: error, queue: name }, 'queue error'));
+      return [name, queue];
+    }),
   );
   const registry = createMetricsRegistry('api-gateway');
   registerQueueGauges(registry, [...queues.values()]);

@@ -4,9 +4,9 @@ import pg from 'pg';
 import client from 'prom-client';
 import { JOBS, JobNameForKind, MAX_JOB_ATTEMPTS, type JobMessage, type QueueName } from '@muse/contracts';
 import { JobsRepository, OutboxRepository, type Database, type OutboxRow } from '@muse/db';
-import { METRICS_REGISTRY, type Logger } from '@muse/platform';
+import { METRICS_REGISTRY, type Logger, type Redis } from '@muse/platform';
 import type { GatewayConfig } from '../config.js';
-import { CONFIG, DATABASE, LOGGER, QUEUES } from '../core/tokens.js';
+import { CONFIG, DATABASE, LOGGER, QUEUES, REDIS } from '../core/tokens.js';
 
 const BATCH = 200;
 
@@ -36,6 +36,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(DATABASE) private readonly db: Database,
     @Inject(QUEUES) private readonly queues: Map<QueueName, Queue>,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS_REGISTRY) registry: client.Registry,
     private readonly outbox: OutboxRepository,
@@ -103,23 +104,30 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   /** Publishes until the outbox is empty. Exposed for tests and benchmarks. */
   async drain(): Promise<void> {
     for (;;) {
+      let failed: { ids: number[]; error: Error } | undefined;
       const published = await this.db.transaction().execute(async (trx) => {
         const rows = await this.outbox.lockBatch(trx, BATCH);
         if (rows.length === 0) return 0;
         try {
           await this.publish(rows);
-          await this.outbox.markPublished(trx, rows.map((r) => r.id));
         } catch (error) {
-          await this.outbox.markFailed(trx, rows.map((r) => r.id), (error as Error).message);
-          throw error;
+          failed = { ids: rows.map((r) => r.id), error: error as Error };
+          return 0;
         }
+        await this.outbox.markPublished(trx, rows.map((r) => r.id));
         return rows.length;
       });
+      if (failed) {
+        await this.outbox.markFailed(this.db, failed.ids, failed.error.message);
+        throw failed.error;
+      }
       if (published < BATCH) return;
     }
   }
 
   private async publish(rows: OutboxRow[]): Promise<void> {
+    // BullMQ would wait for a reconnect while this transaction holds its row locks; fail the round instead.
+    if (this.redis.status !== 'ready') throw new Error(`redis is not connected (${this.redis.status})`);
     const byQueue = new Map<QueueName, OutboxRow[]>();
     for (const row of rows) {
       const list = byQueue.get(row.queue_name as QueueName) ?? [];
