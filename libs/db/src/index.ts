@@ -1,4 +1,5 @@
 export * from './schema.js';
+export * from './schema-designs.js';
 export * from './database.js';
 export * from './migrator.js';
 export * from './identity.js';

@@ -55,6 +55,7 @@ export interface ProfilesTable {
   subscription_expires_at: NullableTimestamp;
   credits_remaining: Defaulted<number>;
   credits_used_today: Defaulted<number>;
+  test_credits_remaining: Defaulted<number>;
   last_credit_reset_at: Timestamp;
   total_projects: Defaulted<number>;
   total_transformations: Defaulted<number>;
