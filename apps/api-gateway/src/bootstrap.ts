@@ -3,20 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Queue } from 'bullmq';
 import express from 'express';
-import { sql } from 'kysely';
 import { ALL_QUEUES, type QueueName } from '@muse/contracts';
-import { createDatabase } from '@muse/db';
 import {
-  createLogger,
   createMetricsRegistry,
-  createRedis,
+  createResources,
   httpMetrics,
   httpMetricsMiddleware,
   newCorrelationId,
   registerQueueGauges,
   requestContext,
 } from '@muse/platform';
-import { StorageService } from '@muse/storage';
 import { AppModule } from './app.module.js';
 import { bodyParserErrorHandler, ProblemFilter } from './common/problem.filter.js';
 import type { GatewayConfig } from './config.js';
@@ -31,17 +27,8 @@ export interface Gateway {
 const CORRELATION_HEADER = /^[\w.:-]{1,128}$/;
 
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
-  const logger = createLogger('api-gateway', config.LOG_LEVEL);
-  const db = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: 'api-gateway' });
-  const redis = createRedis(config.REDIS_URL, 'api-gateway', { failFast: true });
-  redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
-  const storage = new StorageService({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    accessKeyId: config.S3_ACCESS_KEY_ID,
-    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    publicUrl: config.S3_PUBLIC_URL,
-  });
+  const resources = createResources(config, 'api-gateway', { redisFailFast: true });
+  const { logger, redis } = resources;
   const queues = new Map<QueueName, Queue>(
     ALL_QUEUES.map((name) => {
       const queue = new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX });
@@ -52,13 +39,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const registry = createMetricsRegistry('api-gateway');
   registerQueueGauges(registry, [...queues.values()]);
 
-  const checks = [
-    { name: 'postgres', check: () => sql`select 1`.execute(db) },
-    { name: 'redis', check: () => redis.ping() },
-    { name: 'storage', check: () => storage.ping() },
-  ];
-
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, db, redis, storage, logger, queues }, { registry, checks }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ ...resources, queues }, { registry, checks: resources.checks }), {
     bodyParser: false,
     logger: false,
   });
@@ -83,9 +64,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     async close() {
       await app.close();
       await Promise.all([...queues.values()].map((q) => q.close()));
-      redis.disconnect();
-      storage.destroy();
-      await db.destroy();
+      await resources.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { exitOnConfigError, loadConfig } from '@muse/platform';
+import { closeOnSignals, exitOnConfigError, loadConfig } from '@muse/platform';
 import { createGateway } from './bootstrap.js';
 import { GatewayConfig } from './config.js';
 
@@ -11,17 +11,5 @@ try {
 
 const gateway = await createGateway(config);
 await gateway.app.listen(config.PORT, '0.0.0.0');
-process.stdout.write(`${JSON.stringify({ level: 30, service: 'api-gateway', msg: 'listening', port: config.PORT })}\n`);
-
-let closing = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS).unref();
-    void gateway.close().then(() => {
-      clearTimeout(force);
-      process.exit(0);
-    });
-  });
-}
+process.stdout.write(`${JSON.stringify({ level: 30, time: new Date().toISOString(), service: 'api-gateway', msg: 'listening', port: config.PORT })}\n`);
+closeOnSignals(gateway, config.SHUTDOWN_GRACE_MS);

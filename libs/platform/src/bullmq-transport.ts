@@ -38,6 +38,8 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
         lockDuration: this.options.lockDurationMs ?? 60_000,
+        // A dead worker's jobs come back within one lock period instead of BullMQ's fixed 30 s.
+        stalledInterval: Math.min(30_000, this.options.lockDurationMs ?? 30_000),
         maxStalledCount: 2,
         ...this.options.workerOptions,
       });

@@ -10,3 +10,4 @@ export * from './http-metrics.middleware.js';
 export * from './tokens.js';
 export * from './job-events.js';
 export * from './worker-app.js';
+export * from './resources.js';

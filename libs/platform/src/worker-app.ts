@@ -2,18 +2,13 @@ import 'reflect-metadata';
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { QueueName } from '@muse/contracts';
-import { createDatabase, type Database } from '@muse/db';
-import { StorageService } from '@muse/storage';
 import { BullMqTransport } from './bullmq-transport.js';
 import { BaseConfig } from './config.js';
-import { OperationsModule, type HealthCheck } from './health.js';
-import { createLogger, type Logger } from './logger.js';
+import { OperationsModule } from './health.js';
 import { createMetricsRegistry, jobMetrics } from './metrics.js';
-import { createRedis, type Redis } from './redis.js';
-import { CONFIG, DATABASE, LOGGER, REDIS, STORAGE } from './tokens.js';
+import { createResources, resourceProviders, RESOURCE_TOKENS, type PlatformResources } from './resources.js';
 
 export const WorkerConfig = BaseConfig.extend({
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535),
@@ -22,13 +17,7 @@ export const WorkerConfig = BaseConfig.extend({
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 
-export interface WorkerResources {
-  config: WorkerConfig;
-  db: Database;
-  redis: Redis;
-  storage: StorageService;
-  logger: Logger;
-}
+export type WorkerResources = PlatformResources<WorkerConfig>;
 
 export interface WorkerService {
   app: INestApplication;
@@ -40,17 +29,7 @@ export interface WorkerService {
 @Module({})
 class WorkerCoreModule {
   static forRoot(r: WorkerResources): DynamicModule {
-    return {
-      module: WorkerCoreModule,
-      providers: [
-        { provide: CONFIG, useValue: r.config },
-        { provide: DATABASE, useValue: r.db },
-        { provide: REDIS, useValue: r.redis },
-        { provide: STORAGE, useValue: r.storage },
-        { provide: LOGGER, useValue: r.logger },
-      ],
-      exports: [CONFIG, DATABASE, REDIS, STORAGE, LOGGER],
-    };
+    return { module: WorkerCoreModule, providers: resourceProviders(r), exports: RESOURCE_TOKENS };
   }
 }
 
@@ -66,26 +45,11 @@ export async function startWorkerService(options: {
   listen?: boolean;
 }): Promise<WorkerService> {
   const { config, service } = options;
-  const logger = createLogger(service, config.LOG_LEVEL);
-  const db = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: service });
-  const redis = createRedis(config.REDIS_URL, service);
-  redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
-  const storage = new StorageService({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    accessKeyId: config.S3_ACCESS_KEY_ID,
-    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    publicUrl: config.S3_PUBLIC_URL,
-  });
+  const resources = createResources(config, service);
+  const { logger, redis } = resources;
   const registry = createMetricsRegistry(service);
-  const checks: HealthCheck[] = [
-    { name: 'postgres', check: () => sql`select 1`.execute(db) },
-    { name: 'redis', check: () => redis.ping() },
-    { name: 'storage', check: () => storage.ping() },
-  ];
-  const resources: WorkerResources = { config, db, redis, storage, logger };
 
-  @Module({ imports: [WorkerCoreModule.forRoot(resources), OperationsModule.forRoot({ registry, checks }), options.module] })
+  @Module({ imports: [WorkerCoreModule.forRoot(resources), OperationsModule.forRoot({ registry, checks: resources.checks }), options.module] })
   class WorkerAppModule {}
 
   const app = await NestFactory.create(WorkerAppModule, { logger: false });
@@ -113,9 +77,7 @@ export async function startWorkerService(options: {
     resources,
     async close() {
       await app.close(); // closes the transport first: active jobs finish, no new ones start
-      redis.disconnect();
-      storage.destroy();
-      await db.destroy();
+      await resources.close();
     },
   };
 }

@@ -1,19 +1,12 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { QueueName } from '@muse/contracts';
-import type { Database } from '@muse/db';
 import { IdempotencyRepository, JobsRepository, OutboxRepository, TracksRepository, UsersRepository } from '@muse/db';
-import type { Logger, Redis } from '@muse/platform';
-import type { StorageService } from '@muse/storage';
+import { resourceProviders, RESOURCE_TOKENS, type PlatformResources } from '@muse/platform';
 import type { GatewayConfig } from '../config.js';
-import { CONFIG, DATABASE, LOGGER, QUEUES, REDIS, STORAGE } from './tokens.js';
+import { QUEUES } from './tokens.js';
 
-export interface CoreResources {
-  config: GatewayConfig;
-  db: Database;
-  redis: Redis;
-  storage: StorageService;
-  logger: Logger;
+export interface CoreResources extends PlatformResources<GatewayConfig> {
   queues: Map<QueueName, Queue>;
 }
 
@@ -27,15 +20,11 @@ export class CoreModule {
     return {
       module: CoreModule,
       providers: [
-        { provide: CONFIG, useValue: r.config },
-        { provide: DATABASE, useValue: r.db },
-        { provide: REDIS, useValue: r.redis },
-        { provide: STORAGE, useValue: r.storage },
-        { provide: LOGGER, useValue: r.logger },
+        ...resourceProviders(r),
         { provide: QUEUES, useValue: r.queues },
         ...repositories.map((R) => ({ provide: R, useValue: new R() })),
       ],
-      exports: [CONFIG, DATABASE, REDIS, STORAGE, LOGGER, QUEUES, ...repositories],
+      exports: [...RESOURCE_TOKENS, QUEUES, ...repositories],
     };
   }
 }
