@@ -236,9 +236,12 @@ describe('api gateway', () => {
       expect(row.published_at).toBeNull();
       expect(row.last_error).toMatch(/redis/i);
       online = await createGateway({ ...config, DATABASE_URL: own.url });
-      await online.relay.drain();
-      const after = await own.db.selectFrom('outbox').selectAll().where('queue_job_id', '=', job.id).executeTakeFirstOrThrow();
-      expect(after.published_at).not.toBeNull();
+      const relay = online.relay;
+      await waitFor(async () => {
+        relay.kick(); // the poll would do the same within OUTBOX_POLL_MS
+        const r = await own.db.selectFrom('outbox').select('published_at').where('queue_job_id', '=', job.id).executeTakeFirstOrThrow();
+        return r.published_at !== null;
+      }, 'the row to be published once Redis is reachable');
       const queue = new Queue('generation', { connection: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
       expect(await queue.getJob(job.id)).toBeDefined();
       await queue.obliterate({ force: true });
