@@ -47,7 +47,7 @@ describe('generation worker', () => {
   /** Writes what the gateway would (track, job) and queues it the way the relay does. */
   const submit = async (provider: string, extra: { instrumental?: boolean; duration?: number } = {}) => {
     const track = await tracks.insert(db, { user_id: userId, prompt: 'uplifting synthwave with a driving bassline', genre: 'electronic', mood: 'uplifting', metadata: JSON.stringify({ instrumental: extra.instrumental ?? false }) });
-    const job = await jobs.insert(db, { user_id: userId, kind: 'generation', provider, resource_type: 'track', resource_id: track.id, correlation_id: 'test', payload: JSON.stringify({ duration_seconds: extra.duration ?? 6, seed: 7 }) });
+    const job = await jobs.insert(db, { user_id: userId, kind: 'generation', queue_name: 'generation', job_name: 'generation.run', provider, resource_type: 'track', resource_id: track.id, correlation_id: 'test', payload: JSON.stringify({ duration_seconds: extra.duration ?? 6, seed: 7 }) });
     await queue.add('generation.run', { jobId: job.id, userId, correlationId: 'test' }, { jobId: job.id, attempts: 3, backoff: { type: 'fixed', delay: 50 } });
     return { job, track };
   };

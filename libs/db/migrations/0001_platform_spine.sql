@@ -261,6 +261,8 @@ create table public.jobs (
   progress smallint not null default 0 check (progress between 0 and 100),
   attempts integer not null default 0,
   max_attempts integer not null default 3 check (max_attempts between 1 and 3),
+  queue_name text not null,
+  job_name text not null,
   resource_type text,
   resource_id uuid,
   provider text,
@@ -396,18 +398,15 @@ create policy jobs_update_own on public.jobs for update to authenticated
 create policy idempotency_keys_own on public.idempotency_keys for all to authenticated
   using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
 
--- Users may not write the outbox directly; submitting a job goes through this check of ownership.
-create or replace function public.enqueue_job(_job_id uuid, _queue_name text, _job_name text, _queue_job_id text, _payload jsonb)
-returns bigint language plpgsql security definer set search_path = public, pg_temp as $$
-declare
-  _id bigint;
+-- Every job is published by construction: inserting the job row writes its outbox row in the same
+-- transaction. The payload is the contracts' JobMessage; users cannot write the outbox themselves.
+create or replace function public.enqueue_job() returns trigger
+language plpgsql security definer set search_path = public, pg_temp as $$
 begin
-  if auth.role() <> 'service_role' and not exists (select 1 from public.jobs where id = _job_id and user_id = auth.uid()) then
-    raise exception 'job % is not yours', _job_id using errcode = '42501';
-  end if;
   insert into public.outbox (queue_name, job_name, queue_job_id, payload)
-  values (_queue_name, _job_name, _queue_job_id, _payload) returning id into _id;
-  return _id;
+  values (new.queue_name, new.job_name, new.id::text,
+          jsonb_build_object('jobId', new.id, 'userId', new.user_id, 'correlationId', coalesce(new.correlation_id, new.id::text)));
+  return null;
 end $$;
-revoke execute on function public.enqueue_job(uuid, text, text, text, jsonb) from public, anon;
-grant execute on function public.enqueue_job(uuid, text, text, text, jsonb) to authenticated, service_role;
+create trigger jobs_enqueue after insert on public.jobs
+  for each row execute function public.enqueue_job();

@@ -176,6 +176,8 @@ export interface JobsTable {
   progress: Defaulted<number>;
   attempts: Defaulted<number>;
   max_attempts: Defaulted<number>;
+  queue_name: string;
+  job_name: string;
   resource_type: string | null;
   resource_id: string | null;
   provider: string | null;

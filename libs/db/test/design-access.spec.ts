@@ -69,7 +69,7 @@ const SPECS: Spec[] = [
   { table: 'track_retry_attempts', row: (f) => ({ id: f.retry }), insert: (f) => ({ track_id: f.privTrack, attempt_number: 2 }), update: { error_message: 'x' }, allow: OWNER_READS },
   { table: 'callback_logs', row: (f) => ({ id: f.callback }), insert: (f) => ({ track_id: f.privTrack, callback_type: 'suno_generation' }), update: { error_message: 'x' }, allow: SYSTEM },
   { table: 'notifications', row: (f) => ({ id: f.notification }), insert: (f) => ({ user_id: f.alice, title: 't', message: 'm' }), update: { read: true }, allow: { select: 'O', insert: '', update: 'O', delete: 'O' } },
-  { table: 'jobs', row: (f) => ({ id: f.job }), insert: (f) => ({ user_id: f.alice, kind: 'generation' }), update: { progress: 50 }, allow: { select: 'O', insert: 'O', update: 'O', delete: '' } },
+  { table: 'jobs', row: (f) => ({ id: f.job }), insert: (f) => ({ user_id: f.alice, kind: 'generation', queue_name: 'generation', job_name: 'generation.run' }), update: { progress: 50 }, allow: { select: 'O', insert: 'O', update: 'O', delete: '' } },
   { table: 'outbox', row: (f) => ({ queue_job_id: f.job }), insert: () => ({ queue_name: 'q', job_name: 'j', queue_job_id: 'x', payload: '{}' }), update: { last_error: 'x' }, allow: SYSTEM },
   { table: 'idempotency_keys', row: (f) => ({ user_id: f.alice, key: 'k1' }), insert: (f) => ({ user_id: f.alice, key: 'k2', request_method: 'POST', request_path: '/', request_hash: 'h' }), update: { response_status: 200 }, allow: OWNER_ONLY },
 
@@ -236,8 +236,7 @@ describe('access matrix of every table', () => {
     f.retry = await one(db.insertInto('track_retry_attempts').values({ track_id: f.privTrack, attempt_number: 1 }).returning('id'));
     f.callback = await one(db.insertInto('callback_logs').values({ track_id: f.privTrack, callback_type: 'suno_generation', payload: '{}' }).returning('id'));
     f.notification = await one(db.insertInto('notifications').values({ user_id: alice, title: 't', message: 'm' }).returning('id'));
-    f.job = await one(db.insertInto('jobs').values({ user_id: alice, kind: 'generation', payload: '{}' }).returning('id'));
-    await db.insertInto('outbox').values({ queue_name: 'q', job_name: 'j', queue_job_id: f.job, payload: '{}' }).execute();
+    f.job = await one(db.insertInto('jobs').values({ user_id: alice, kind: 'generation', queue_name: 'generation', job_name: 'generation.run', payload: '{}' }).returning('id'));
     await db.insertInto('idempotency_keys').values({ user_id: alice, key: 'k1', request_method: 'POST', request_path: '/', request_hash: 'h' }).execute();
 
     await db.insertInto('generation_limits').values({ user_id: alice }).execute();

@@ -35,7 +35,7 @@ const SPINE_TABLE_COLUMNS = {
   callback_logs: ['id', 'track_id', 'job_id', 'callback_type', 'provider', 'dedup_key', 'payload', 'error_message', 'created_at'],
   notifications: ['id', 'user_id', 'type', 'title', 'message', 'link', 'read', 'created_at', 'updated_at'],
   jobs: [
-    'id', 'user_id', 'kind', 'status', 'progress', 'attempts', 'max_attempts', 'resource_type', 'resource_id', 'provider',
+    'id', 'user_id', 'kind', 'status', 'progress', 'attempts', 'max_attempts', 'queue_name', 'job_name', 'resource_type', 'resource_id', 'provider',
     'provider_task_id', 'idempotency_key', 'callback_url', 'correlation_id', 'payload', 'result', 'error', 'created_at',
     'updated_at', 'started_at', 'completed_at',
   ],

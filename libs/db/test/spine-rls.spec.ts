@@ -34,7 +34,7 @@ describe('platform spine schema', () => {
   it('keeps private tracks and jobs to their owner, and public tracks readable by all', async () => {
     const priv = await asUser(t.db, { userId: alice }, (trx) => tracks.insert(trx, { user_id: alice, prompt: 'secret' }));
     const pub = await asUser(t.db, { userId: alice }, (trx) => tracks.insert(trx, { user_id: alice, prompt: 'open', is_public: true }));
-    const job = await asUser(t.db, { userId: alice }, (trx) => jobs.insert(trx, { user_id: alice, kind: 'generation', payload: '{}' }));
+    const job = await asUser(t.db, { userId: alice }, (trx) => jobs.insert(trx, { user_id: alice, kind: 'generation', queue_name: 'generation', job_name: 'generation.run', payload: '{}' }));
 
     expect(await asUser(t.db, { userId: bob }, (trx) => tracks.findById(trx, priv.id))).toBeUndefined();
     expect(await asUser(t.db, { userId: bob }, (trx) => jobs.findById(trx, job.id))).toBeUndefined();
@@ -50,15 +50,17 @@ describe('platform spine schema', () => {
     expect(Number(updated.numUpdatedRows)).toBe(0);
   });
 
-  it('lets only the owner of a job enqueue it', async () => {
-    const job = await asUser(t.db, { userId: alice }, (trx) => jobs.insert(trx, { user_id: alice, kind: 'generation', payload: '{}' }));
-    const message = { jobId: job.id, queueName: 'generation', jobName: 'generation.run', queueJobId: job.id, payload: {} };
-    await expect(asUser(t.db, { userId: bob }, (trx) => jobs.enqueue(trx, message))).rejects.toThrow(/not yours/);
-    await asUser(t.db, { userId: alice }, (trx) => jobs.enqueue(trx, message));
+  it('writes exactly one outbox row with every job, which users can neither read nor write', async () => {
+    const job = await asUser(t.db, { userId: alice }, (trx) => jobs.insert(trx, { user_id: alice, kind: 'generation', queue_name: 'generation', job_name: 'generation.run', correlation_id: 'c-1', payload: '{}' }));
     const rows = await t.db.selectFrom('outbox').selectAll().where('queue_job_id', '=', job.id).execute();
     expect(rows).toHaveLength(1);
-    // Users cannot read the outbox at all.
+    expect(rows[0]).toMatchObject({ queue_name: 'generation', job_name: 'generation.run', payload: { jobId: job.id, userId: alice, correlationId: 'c-1' }, published_at: null });
     expect(await asUser(t.db, { userId: alice }, (trx) => trx.selectFrom('outbox').selectAll().execute())).toEqual([]);
+    await expect(
+      asUser(t.db, { userId: alice }, (trx) => trx.insertInto('outbox').values({ queue_name: 'generation', job_name: 'generation.run', queue_job_id: 'x', payload: '{}' }).execute()),
+    ).rejects.toThrow(/row-level security/);
+    // A job cannot be filed in someone else's name, so neither can its outbox row.
+    await expect(asUser(t.db, { userId: bob }, (trx) => jobs.insert(trx, { user_id: alice, kind: 'generation', queue_name: 'generation', job_name: 'generation.run', payload: '{}' }))).rejects.toThrow(/row-level security/);
   });
 
   it('allows exactly one primary version per track', async () => {

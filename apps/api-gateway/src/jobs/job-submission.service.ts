@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { JOBS, JobNameForKind, type JobKind, type JobMessage, type JobResource } from '@muse/contracts';
+import { JOBS, JobNameForKind, type JobKind, type JobResource } from '@muse/contracts';
 import { asUser, IdempotencyRepository, JobsRepository, type Database, type Identity, type UserTransaction } from '@muse/db';
 import { currentCorrelationId, newCorrelationId } from '@muse/platform';
 import { Problem } from '../common/problem.js';
@@ -33,8 +33,8 @@ const stableJson = (value: unknown): string =>
   );
 
 /**
- * The one way work enters the platform: idempotency claim, domain row, job row and outbox row in a
- * single transaction as the caller, so either all of it exists or none of it does.
+ * The one way work enters the platform: idempotency claim, domain row, and the job row (whose insert
+ * writes the outbox row) in a single transaction as the caller, so either all of it exists or none does.
  */
 @Injectable()
 export class JobSubmissionService {
@@ -64,6 +64,8 @@ export class JobSubmissionService {
         id,
         user_id: identity.userId,
         kind: s.kind,
+        queue_name: JOBS[jobName].queue,
+        job_name: jobName,
         resource_type: resource.type,
         resource_id: resource.id,
         provider: s.provider,
@@ -72,8 +74,6 @@ export class JobSubmissionService {
         correlation_id: correlationId,
         payload: JSON.stringify(s.payload),
       });
-      const message: JobMessage = { jobId: job.id, userId: identity.userId, correlationId };
-      await this.jobs.enqueue(trx, { jobId: job.id, queueName: JOBS[jobName].queue, jobName, queueJobId: job.id, payload: message });
       const body = presentJob(job);
       if (s.idempotencyKey) await this.idempotency.saveResponse(trx, identity.userId, s.idempotencyKey, 202, body);
       return { status: 202, job: body, replayed: false };

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Queue } from 'bullmq';
 import pg from 'pg';
 import client from 'prom-client';
-import { JOBS, JobNameForKind, MAX_JOB_ATTEMPTS, type JobMessage, type QueueName } from '@muse/contracts';
+import { MAX_JOB_ATTEMPTS, type JobMessage, type QueueName } from '@muse/contracts';
 import { JobsRepository, OutboxRepository, type Database, type OutboxRow } from '@muse/db';
 import { METRICS_REGISTRY, type Logger, type Redis } from '@muse/platform';
 import type { GatewayConfig } from '../config.js';
@@ -146,12 +146,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const stale = await this.jobs.findStale(this.db, new Date(Date.now() - this.config.STALE_JOB_SECONDS * 1000), 100);
     let republished = 0;
     for (const job of stale) {
-      const jobName = JobNameForKind[job.kind as keyof typeof JobNameForKind];
-      if (!jobName) continue;
-      const queue = this.queues.get(JOBS[jobName].queue);
+      const queue = this.queues.get(job.queue_name as QueueName);
       if (!queue || (await queue.getJob(job.id))) continue;
       const message: JobMessage = { jobId: job.id, userId: job.user_id, correlationId: job.correlation_id ?? job.id };
-      await this.outbox.insert(this.db, { queue_name: queue.name, job_name: jobName, queue_job_id: job.id, payload: message });
+      await this.outbox.insert(this.db, { queue_name: queue.name, job_name: job.job_name, queue_job_id: job.id, payload: message });
       republished++;
       this.logger.warn({ job_id: job.id }, 'job was missing from its queue; re-published');
     }

@@ -10,22 +10,10 @@ export interface JobListFilter {
   after?: { createdAt: Date; id: string };
 }
 
-export interface OutboxMessage {
-  jobId: string;
-  queueName: string;
-  jobName: string;
-  queueJobId: string;
-  payload: Record<string, unknown>;
-}
-
 export class JobsRepository {
+  /** The insert also writes the job's outbox row (trigger jobs_enqueue), in the same transaction. */
   insert(db: Kysely<DB>, job: NewJob): Promise<Job> {
     return db.insertInto('jobs').values(job).returningAll().executeTakeFirstOrThrow();
-  }
-
-  /** Writes the outbox row through the ownership-checking database function. */
-  async enqueue(db: Kysely<DB>, message: OutboxMessage): Promise<void> {
-    await sql`select public.enqueue_job(${message.jobId}::uuid, ${message.queueName}, ${message.jobName}, ${message.queueJobId}, ${JSON.stringify(message.payload)}::jsonb)`.execute(db);
   }
 
   findById(db: Kysely<DB>, id: string): Promise<Job | undefined> {

@@ -1,0 +1,107 @@
+// Accepted POST /v1/generations per second through the real gateway process (32 clients), against a
+// plain script doing the same Postgres transaction and BullMQ add.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { Queue } from 'bullmq';
+import pg from 'pg';
+import { closedLoop, embeddedS3, fmt, scratchDatabase } from './support.js';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+async function waitReady(base) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/health/ready`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('gateway did not become ready');
+}
+
+async function rawBaseline(url, prefix) {
+  const pool = new pg.Pool({ connectionString: url, max: CLIENTS });
+  const queue = new Queue('generation', { connection: { url: 'redis://127.0.0.1:6379' }, prefix });
+  // The naive design: domain rows and a direct queue add, no outbox.
+  await pool.query('alter table public.jobs disable trigger jobs_enqueue');
+  const { rows } = await pool.query(`insert into auth.users (email, encrypted_password) values ('raw@bench.test', 'x') returning id`);
+  const userId = rows[0].id;
+  const claims = JSON.stringify({ sub: userId, role: 'authenticated' });
+  const result = await closedLoop({
+    clients: CLIENTS,
+    seconds: SECONDS,
+    op: async () => {
+      const client = await pool.connect();
+      let jobId;
+      try {
+        await client.query('begin');
+        await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [claims]);
+        const track = await client.query(`insert into tracks (user_id, prompt, provider) values ($1, 'raw baseline', 'local') returning id`, [userId]);
+        const job = await client.query(
+          `insert into jobs (user_id, kind, queue_name, job_name, provider, resource_type, resource_id, payload) values ($1, 'generation', 'generation', 'generation.run', 'local', 'track', $2, '{}') returning id`,
+          [userId, track.rows[0].id],
+        );
+        jobId = job.rows[0].id;
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+      await queue.add('generation.run', { jobId, userId, correlationId: jobId }, { jobId });
+    },
+  });
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await pool.end();
+  return result;
+}
+
+export async function gatewayBench() {
+  const db = await scratchDatabase();
+  const s3 = await embeddedS3();
+  const prefix = `{bench${Date.now()}}`;
+  const port = 4700 + Math.floor(Math.random() * 200);
+  const base = `http://127.0.0.1:${port}`;
+  const gateway = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), 'apps/api-gateway/dist/main.js'], {
+    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, S3_ENDPOINT: s3.endpoint, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!', DATABASE_POOL_SIZE: String(CLIENTS), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitReady(base);
+    const signup = await (await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@bench.test', password: 'bench password' }) })).json();
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${signup.access_token}` };
+    const body = JSON.stringify({ prompt: 'benchmark anthem with drums and bass', genre: 'rock', duration_seconds: 30 });
+    // node:http with keep-alive: a far cheaper client than fetch, so the load generator leaves the CPU to the gateway.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+    const post = () =>
+      new Promise((resolve, reject) => {
+        const req = http.request(`${base}/v1/generations`, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const platform = await closedLoop({ clients: CLIENTS, seconds: SECONDS, op: post });
+    agent.destroy();
+    const raw = await rawBaseline(db.url, `${prefix}raw`);
+    const q = new Queue('generation', { connection: { url: 'redis://127.0.0.1:6379' }, prefix });
+    await q.obliterate({ force: true });
+    await q.close();
+    return {
+      title: `Job submission: POST /v1/generations, ${CLIENTS} concurrent clients, ${SECONDS} s`,
+      rows: [
+        ['gateway (HTTP, auth, validation, RLS transaction, outbox; relay publishes to BullMQ)', fmt(platform.perSecond), fmt(platform.p50, 2), fmt(platform.p99, 2), platform.errors],
+        ['raw script (pg transaction + BullMQ add, same process)', fmt(raw.perSecond), fmt(raw.p50, 2), fmt(raw.p99, 2), raw.errors],
+      ],
+      header: ['path', 'accepted/s', 'p50 ms', 'p99 ms', 'errors'],
+      ratio: platform.perSecond / raw.perSecond,
+      platform,
+      raw,
+    };
+  } finally {
+    gateway.kill('SIGTERM');
+    await new Promise((r) => gateway.once('exit', r));
+    await s3.close();
+    await db.drop();
+  }
+}
