@@ -18,12 +18,6 @@ export async function scratchDatabase() {
   await admin.end();
   const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
   await runMigrations(url);
-  if (process.env.BENCH_NO_NOTIFY) {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query('drop trigger outbox_notify on public.outbox');
-    await c.end();
-  }
   return {
     url,
     async drop() {

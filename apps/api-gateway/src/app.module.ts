@@ -6,7 +6,6 @@ import { CoreModule, type CoreResources } from './core/core.module.js';
 import { DocsController } from './docs/docs.controller.js';
 import { GenerationsModule } from './generations/generations.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
-import { OutboxModule } from './outbox/outbox.module.js';
 import { TracksModule } from './tracks/tracks.module.js';
 
 @Module({})
@@ -21,7 +20,6 @@ export class AppModule {
         JobsModule,
         GenerationsModule,
         TracksModule,
-        OutboxModule,
       ],
       controllers: [DocsController],
     };

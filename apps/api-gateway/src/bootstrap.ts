@@ -44,6 +44,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     logger: false,
   });
   app.disable('x-powered-by');
+  app.set('etag', false); // API responses are not conditional; hashing every body is wasted work
   app.set('trust proxy', 'loopback');
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
     const given = req.header('x-request-id');

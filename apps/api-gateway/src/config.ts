@@ -9,7 +9,7 @@ export const GatewayConfig = BaseConfig.extend({
   JWT_EXPIRES_IN: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   DEFAULT_MUSIC_PROVIDER: MusicProvider.default('local'),
-  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   STALE_JOB_SECONDS: z.coerce.number().int().min(5).max(86_400).default(120),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('1mb'),
 });

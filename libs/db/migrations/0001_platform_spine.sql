@@ -299,15 +299,6 @@ create table public.outbox (
 );
 create index idx_outbox_unpublished on public.outbox (id) where published_at is null;
 
--- Wake the relay at once instead of waiting for its next poll.
-create or replace function public.notify_outbox() returns trigger language plpgsql as $$
-begin
-  perform pg_notify('outbox', '');
-  return null;
-end $$;
-create trigger outbox_notify after insert on public.outbox
-  for each statement execute function public.notify_outbox();
-
 -- Idempotency-Key replay store: the first response to a key is kept for 24 hours.
 create table public.idempotency_keys (
   user_id uuid not null references public.profiles (id) on delete cascade,

@@ -1,4 +1,5 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import type { Database } from './database.js';
 import type { DB } from './schema.js';
 
@@ -8,24 +9,39 @@ export interface Identity {
   claims?: Record<string, unknown>;
 }
 
-export type UserTransaction = Transaction<DB>;
+/** A connection inside a transaction that runs as one caller. */
+export type UserTransaction = Kysely<DB>;
+
+const escape = (value: string): string => pg.Client.prototype.escapeLiteral(value);
 
 /**
  * Runs fn in a transaction as the caller: Postgres sees their JWT claims and the non-owner
  * `authenticated` role, so row-level security decides what they can read and write.
+ *
+ * BEGIN and the identity go to the server as one simple-protocol message (one round trip instead of
+ * two on every request); the claims are escaped as a literal by the driver's own escaping.
  */
 export function asUser<T>(db: Database, identity: Identity, fn: (trx: UserTransaction) => Promise<T>): Promise<T> {
   const claims = JSON.stringify({ role: 'authenticated', ...identity.claims, sub: identity.userId });
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`.execute(trx);
-    return fn(trx);
-  });
+  return inTransactionAs(db, `select set_config('request.jwt.claims', ${escape(claims)}, true), set_config('role', 'authenticated', true)`, fn);
 }
 
 /** Same for an anonymous caller: only public rows are visible. */
 export function asAnon<T>(db: Database, fn: (trx: UserTransaction) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('request.jwt.claims', '{"role":"anon"}', true), set_config('role', 'anon', true)`.execute(trx);
-    return fn(trx);
+  return inTransactionAs(db, `select set_config('request.jwt.claims', '{"role":"anon"}', true), set_config('role', 'anon', true)`, fn);
+}
+
+function inTransactionAs<T>(db: Database, setIdentity: string, fn: (trx: UserTransaction) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql.raw(`begin; ${setIdentity}`).execute(conn);
+    let result: T;
+    try {
+      result = await fn(conn);
+    } catch (error) {
+      await sql.raw('rollback').execute(conn).catch(() => undefined);
+      throw error;
+    }
+    await sql.raw('commit').execute(conn);
+    return result;
   });
 }

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
@@ -15,11 +16,12 @@ const Claims = z.object({ sub: z.uuid(), role: z.literal('authenticated') });
 /** Supabase-compatible access tokens: HS256 with JWT_SECRET, or RS256/ES256 from JWKS_URL. */
 @Injectable()
 export class TokenService {
-  private readonly secret: Uint8Array;
+  // One KeyObject for the process: importing the secret on every request costs more than the HMAC itself.
+  private readonly secret: KeyObject;
   private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {
-    this.secret = new TextEncoder().encode(config.JWT_SECRET);
+    this.secret = createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
     if (config.JWKS_URL) this.jwks = createRemoteJWKSet(new URL(config.JWKS_URL));
   }
 

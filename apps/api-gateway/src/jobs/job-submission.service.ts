@@ -5,6 +5,7 @@ import { asUser, IdempotencyRepository, JobsRepository, type Database, type Iden
 import { currentCorrelationId, newCorrelationId } from '@muse/platform';
 import { Problem } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
+import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 import { presentJob } from './job.presenter.js';
 
 export interface Submission {
@@ -42,9 +43,16 @@ export class JobSubmissionService {
     @Inject(DATABASE) private readonly db: Database,
     private readonly jobs: JobsRepository,
     private readonly idempotency: IdempotencyRepository,
+    private readonly relay: OutboxRelayService,
   ) {}
 
   async submit(identity: Identity, s: Submission): Promise<SubmissionResult> {
+    const result = await this.write(identity, s);
+    if (!result.replayed) this.relay.kick(); // committed: publish now rather than at the next poll
+    return result;
+  }
+
+  private write(identity: Identity, s: Submission): Promise<SubmissionResult> {
     const jobName = JobNameForKind[s.kind];
     if (!jobName) throw new Problem(501, 'not-implemented', `${s.kind} jobs are not available yet`);
     const correlationId = currentCorrelationId() ?? newCorrelationId();

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { OutboxModule } from '../outbox/outbox.module.js';
 import { JobSubmissionService } from './job-submission.service.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
 @Module({
+  imports: [OutboxModule],
   controllers: [JobsController],
   providers: [JobsService, JobSubmissionService],
   exports: [JobSubmissionService],
