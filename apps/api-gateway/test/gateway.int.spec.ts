@@ -188,15 +188,21 @@ describe('api gateway', () => {
     await gateway.relay.drain();
     const queue = new Queue('generation', { connection: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
     try {
-      const jobs = await t.db.selectFrom('jobs').select('id').execute();
+      const jobs = await t.db.selectFrom('jobs').select(['id', 'user_id']).execute();
       const unpublished = await t.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute();
       expect(unpublished).toEqual([]);
       expect(await queue.count()).toBe(jobs.length);
       // A second publish of the same job (e.g. a relay that crashed before marking) is a no-op.
       const one = jobs[0]!.id;
-      await t.db.insertInto('outbox').values({ queue_name: 'generation', job_name: 'generation.run', queue_job_id: one, payload: JSON.stringify({ jobId: one }) }).execute();
+      await t.db.insertInto('outbox').values({ queue_name: 'generation', job_name: 'generation.run', queue_job_id: one, payload: JSON.stringify({ jobId: one, userId: jobs[0]!.user_id, correlationId: 'duplicate' }) }).execute();
       await gateway.relay.drain();
       expect(await queue.count()).toBe(jobs.length);
+      // A row that breaks the job contract is never published, and does not hold up the others.
+      await t.db.insertInto('outbox').values({ queue_name: 'generation', job_name: 'generation.run', queue_job_id: 'bogus', payload: JSON.stringify({ jobId: 'not-a-uuid' }) }).execute();
+      await gateway.relay.drain();
+      expect(await queue.getJob('bogus')).toBeUndefined();
+      const bogus = await t.db.selectFrom('outbox').selectAll().where('queue_job_id', '=', 'bogus').executeTakeFirstOrThrow();
+      expect(bogus.last_error).toMatch(/^rejected/);
       // A job whose queue entry vanished (Redis lost it) is published again by the sweep.
       await (await queue.getJob(one))!.remove();
       await t.db.transaction().execute(async (trx) => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import client from 'prom-client';
-import { MAX_JOB_ATTEMPTS, type JobMessage, type QueueName } from '@muse/contracts';
+import { JOBS, MAX_JOB_ATTEMPTS, type JobMessage, type JobName, type QueueName } from '@muse/contracts';
 import { JobsRepository, OutboxRepository, type Database, type OutboxRow } from '@muse/db';
 import { METRICS_REGISTRY, type Logger, type Redis } from '@muse/platform';
 import type { GatewayConfig } from '../config.js';
@@ -96,13 +96,16 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       const published = await this.db.transaction().execute(async (trx) => {
         const rows = await this.outbox.lockBatch(trx, BATCH);
         if (rows.length === 0) return 0;
+        let rejected: number[];
         try {
-          await this.publish(rows);
+          rejected = await this.publish(rows);
         } catch (error) {
           failed = { ids: rows.map((r) => r.id), error: error as Error };
           return 0;
         }
-        await this.outbox.markPublished(trx, rows.map((r) => r.id));
+        await this.outbox.markPublished(trx, rows.filter((r) => !rejected.includes(r.id)).map((r) => r.id));
+        // Dead-lettered in place: never retried, found by published_at set together with a 'rejected' error.
+        await this.outbox.markRejected(trx, rejected, 'rejected: payload does not match the job contract');
         return rows.length;
       });
       if (failed) {
@@ -113,11 +116,20 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  private async publish(rows: OutboxRow[]): Promise<void> {
+  /** Publishes the valid rows; returns the ids of rows whose payload breaks the job contract. */
+  private async publish(rows: OutboxRow[]): Promise<number[]> {
     // BullMQ would wait for a reconnect while this transaction holds its row locks; fail the round instead.
     if (this.redis.status !== 'ready') throw new Error(`redis is not connected (${this.redis.status})`);
     const byQueue = new Map<QueueName, OutboxRow[]>();
+    const rejected: number[] = [];
     for (const row of rows) {
+      const contract = JOBS[row.job_name as JobName];
+      const valid = contract?.queue === row.queue_name && contract.payload.safeParse(row.payload).success;
+      if (!valid) {
+        this.logger.error({ outbox_id: row.id, job_name: row.job_name }, 'outbox row breaks its job contract; not published');
+        rejected.push(row.id);
+        continue;
+      }
       const list = byQueue.get(row.queue_name as QueueName) ?? [];
       list.push(row);
       byQueue.set(row.queue_name as QueueName, list);
@@ -127,6 +139,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       if (!queue) throw new Error(`outbox names unknown queue '${name}'`);
       await queue.addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...QUEUE_JOB_OPTIONS, jobId: r.queue_job_id } })));
     }
+    return rejected;
   }
 
   /** Re-publishes unfinished jobs that no queue holds any more. */

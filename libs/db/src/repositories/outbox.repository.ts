@@ -41,6 +41,11 @@ export class OutboxRepository {
       .execute();
   }
 
+  async markRejected(trx: Kysely<DB>, ids: number[], reason: string): Promise<void> {
+    if (ids.length === 0) return;
+    await trx.updateTable('outbox').set({ published_at: sql`now()`, last_error: reason }).where('id', 'in', ids.map(String)).execute();
+  }
+
   async insert(db: Kysely<DB>, row: Omit<OutboxRow, 'id'>): Promise<void> {
     await db
       .insertInto('outbox')
