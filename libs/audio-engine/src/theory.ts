@@ -31,10 +31,6 @@ export const SCALES = {
 
 export type ScaleName = keyof typeof SCALES;
 
-export function isScaleName(name: string): name is ScaleName {
-  return Object.prototype.hasOwnProperty.call(SCALES, name);
-}
-
 export type ChordQuality =
   | 'maj' | 'min' | 'dim' | 'aug' | 'sus2' | 'sus4' | '5' | '7' | 'maj7' | 'm7' | 'm7b5' | 'add9' | 'madd9' | '6' | 'm6';
 
@@ -141,11 +137,6 @@ export function degreeToMidi(scale: readonly number[], tonicMidi: number, degree
   const octave = Math.floor(degree / n);
   const idx = degree - octave * n;
   return tonicMidi + octave * 12 + scale[idx]!;
-}
-
-/** Chord tones (absolute MIDI) of a chord spread as close as possible around a centre note. */
-export function chordPitchClasses(chord: Chord): number[] {
-  return chordIntervals(chord.quality).map((i) => (chord.root + i) % 12);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import { DEFAULT_DURATION_SECONDS, type JobMessage } from '@muse/contracts';
 import {
@@ -23,7 +23,7 @@ class JobCancelled extends Error {}
  * variant, versions are upserted, and the final write only lands while the job is still running.
  */
 @Injectable()
-export class GenerationService {
+export class GenerationService implements OnApplicationShutdown {
   private readonly providers: Map<string, MusicGenerationProvider>;
 
   constructor(
@@ -37,6 +37,10 @@ export class GenerationService {
     private readonly notifications: NotificationsRepository,
   ) {
     this.providers = new Map(providers.map((p) => [p.name, p]));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.providers.values()].map((p) => p.close?.()));
   }
 
   async run(message: JobMessage, queueJob?: QueueJob): Promise<Record<string, unknown> | undefined> {

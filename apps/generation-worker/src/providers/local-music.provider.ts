@@ -1,5 +1,4 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { ENGINE_NAME, ENGINE_VERSION, encodeMp3, renderCover, renderSong, type SongRequest } from '@muse/audio-engine';
+import { ENGINE_NAME, ENGINE_VERSION, generateVariant, parallelAvailable, VariantWorkerPool, type GeneratedVariant as EngineVariant, type SongRequest } from '@muse/audio-engine';
 import type { GeneratedMusic, MusicGenerationProvider, MusicRequest, ProgressReporter } from './music-provider.js';
 
 const VARIANTS = [0, 1] as const;
@@ -11,9 +10,14 @@ export function titleFromPrompt(prompt: string): string {
   return title || 'Untitled';
 }
 
-/** The offline engine: procedural composition, real synthesis, real MP3 — two variants per request. */
+/**
+ * The offline engine: procedural composition, real synthesis, real MP3 — two variants per request,
+ * rendered in worker threads (one per variant) so the event loop keeps renewing job locks and
+ * answering health checks. From TypeScript sources (tests) it renders in this thread.
+ */
 export class LocalMusicProvider implements MusicGenerationProvider {
   readonly name = 'local';
+  private readonly pool = parallelAvailable() ? new VariantWorkerPool() : undefined;
 
   async generate(request: MusicRequest, progress: ProgressReporter): Promise<GeneratedMusic> {
     const title = request.title ?? titleFromPrompt(request.prompt);
@@ -28,25 +32,30 @@ export class LocalMusicProvider implements MusicGenerationProvider {
       durationSeconds: request.durationSeconds,
       seed: request.seed ?? undefined,
     };
-    const variants = [];
-    let hasVocals = false;
-    for (const variantIndex of VARIANTS) {
-      const rendered = renderSong(song, variantIndex);
-      await yieldToEventLoop(); // keep lock renewals and health checks responsive between heavy steps
-      const audio = encodeMp3(rendered.mix, rendered.sampleRate);
-      const cover = renderCover(rendered.params, title);
-      hasVocals = rendered.params.hasVocals;
-      variants.push({
-        variantIndex,
-        audio,
+    let done = 0;
+    const render = async (variantIndex: number): Promise<EngineVariant> => {
+      const variant = this.pool ? await this.pool.run(song, variantIndex) : generateVariant(song, variantIndex);
+      await progress(10 + Math.round((70 * ++done) / VARIANTS.length));
+      return variant;
+    };
+    const rendered = await Promise.all(VARIANTS.map(render));
+    return {
+      model: `${ENGINE_NAME}@${ENGINE_VERSION}`,
+      hasVocals: rendered[0]!.params.hasVocals,
+      title,
+      variants: rendered.map((v) => ({
+        variantIndex: v.variantIndex,
+        audio: v.mp3,
         audioContentType: 'audio/mpeg',
-        cover,
+        cover: v.cover,
         coverContentType: 'image/jpeg',
-        durationSeconds: rendered.durationSeconds,
-        metadata: { engine: ENGINE_NAME, engine_version: ENGINE_VERSION, params: rendered.params },
-      });
-      await progress(10 + Math.round((70 * (variantIndex + 1)) / VARIANTS.length));
-    }
-    return { model: `${ENGINE_NAME}@${ENGINE_VERSION}`, hasVocals, title, variants };
+        durationSeconds: v.durationSeconds,
+        metadata: { engine: ENGINE_NAME, engine_version: ENGINE_VERSION, params: v.params },
+      })),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.pool?.close() ?? Promise.resolve();
   }
 }

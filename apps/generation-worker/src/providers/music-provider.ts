@@ -34,6 +34,8 @@ export type ProgressReporter = (percent: number) => Promise<void>;
 export interface MusicGenerationProvider {
   readonly name: string;
   generate(request: MusicRequest, progress: ProgressReporter): Promise<GeneratedMusic>;
+  /** Releases what the provider holds (threads, sockets) when the worker shuts down. */
+  close?(): Promise<void>;
 }
 
 export const MUSIC_PROVIDERS = Symbol('MUSIC_PROVIDERS');

@@ -1,0 +1,184 @@
+// Renders a request into five stems and their mix: arrangement -> note events -> synthesis -> effects -> master.
+import { buildChordSlots, makeGrid, planSections } from './arrangement.js';
+import type { NoteEvent } from './arrangement.js';
+import { onePoleHighpass, panGains, SR } from './dsp.js';
+import { addPingPong, addReverb, applyDucking } from './effects.js';
+import { buildDrumHits, chooseGrooveOptions } from './grooves.js';
+import { addCrackle, buildKit, kitCrackle, renderDrumHits } from './instruments/drums.js';
+import { isPluckInstrument, patchFor } from './instruments/patches.js';
+import { renderChordVa, renderNote, renderPluck } from './instruments/synth.js';
+import type { Patch } from './instruments/synth.js';
+import { renderVoiceNote, voiceSettings } from './instruments/voice.js';
+import { parseLyrics } from './lyrics.js';
+import { counterLine, lyricCursor, phrasesToNotes, phrasesToVocals, writeMelody } from './melody.js';
+import type { MelodyEnv } from './melody.js';
+import { masterAndMix, stemGains } from './mixer.js';
+import { deriveSongContext } from './params.js';
+import type { SongContext } from './params.js';
+import { buildBass, buildChordPart } from './parts.js';
+import type { ChordHit } from './parts.js';
+import { mix32, Rng } from './rng.js';
+import { colorChord, midiToFreq, parseRoman, SCALES } from './theory.js';
+import { LAYER_NAMES, SAMPLE_RATE } from './types.js';
+import type { LayerName, RenderedSong, SongRequest, StereoBuffer } from './types.js';
+
+function stereo(n: number): StereoBuffer {
+  return { left: new Float32Array(n), right: new Float32Array(n) };
+}
+
+/** Optional sink for per-stage wall-clock timings (ms); used by benchmarks, never affects the audio. */
+export type StageTimings = Record<string, number>;
+
+export function renderSong(req: SongRequest, variantIndex: number, timings?: StageTimings): RenderedSong {
+  return renderContext(deriveSongContext(req, variantIndex), timings);
+}
+
+function renderNotes(out: StereoBuffer, notes: readonly NoteEvent[], patch: Patch, pan: number, seed: number, transpose = 0): void {
+  const [gl, gr] = panGains(pan);
+  notes.forEach((n, i) => {
+    const start = Math.round(n.time * SR);
+    const gate = Math.max(1, Math.round(n.dur * SR));
+    const freq = midiToFreq(n.midi + transpose);
+    if (patch.kind === 'pluck') renderPluck(out, start, gate, [freq], [0], n.velocity, patch, gl, gr, mix32(seed + i));
+    else renderNote(out, start, gate, freq, n.velocity, patch, gl, gr, mix32(seed + i));
+  });
+}
+
+function renderChordHits(out: StereoBuffer, hits: readonly ChordHit[], patch: Patch, basePan: number, seed: number): void {
+  hits.forEach((h, i) => {
+    const start = Math.round(h.time * SR);
+    const gate = Math.max(1, Math.round(h.dur * SR));
+    if (patch.kind === 'pluck') {
+      // Strings of one strum are rendered together so strum timing and amp drive act on the whole chord.
+      const order = h.strum < 0 ? [...h.midis].reverse() : h.midis;
+      const offsets = order.map((_, k) => Math.round(k * Math.abs(h.strum) * SR));
+      const [gl, gr] = panGains(basePan);
+      renderPluck(out, start, gate, order.map((m) => midiToFreq(m)), offsets, h.velocity, patch, gl, gr, mix32(seed + i));
+      return;
+    }
+    const count = h.midis.length;
+    const pans = h.midis.map((_, k) => panGains(basePan + (count > 1 ? (k / (count - 1) - 0.5) * 0.7 : 0)));
+    if (patch.kind === 'va') {
+      renderChordVa(out, start, gate, h.midis.map((m) => midiToFreq(m)), pans, h.velocity, patch, mix32(seed + i));
+      return;
+    }
+    h.midis.forEach((m, k) => {
+      renderNote(out, start, gate, midiToFreq(m), h.velocity / Math.sqrt(count), patch, pans[k]![0], pans[k]![1], mix32(seed + i * 16 + k));
+    });
+  });
+}
+
+const LEAD_UP_OCTAVE = new Set(['bell', 'flute', 'vibraphone', 'pluck']);
+
+function stemTargets(ctx: SongContext): Record<LayerName, number> {
+  const t: Record<LayerName, number> = { drums: 0.19, bass: 0.13, chords: 0.12, melody: 0.09, vocals: 0.15 };
+  const g = ctx.genre.id;
+  if (g === 'ambient' || g === 'classical') { t.drums = 0.08; t.chords = 0.15; t.bass = 0.12; }
+  if (g === 'rock' || g === 'metal') t.chords = 0.15;
+  if (g === 'hip hop' || g === 'trap' || g === 'lofi') { t.drums = 0.23; t.bass = 0.18; }
+  if (ctx.chordStyle === 'arp') t.chords *= 0.9;
+  if (ctx.params.hasVocals) t.melody *= 0.55; // with a singer the lead only answers and fills
+  if (ctx.mood.energy < 0.4) t.drums *= 0.8;
+  return t;
+}
+
+export function renderContext(ctx: SongContext, timings?: StageTimings): RenderedSong {
+  let last = timings ? performance.now() : 0;
+  const mark = (stage: string): void => {
+    if (!timings) return;
+    const now = performance.now();
+    timings[stage] = (timings[stage] ?? 0) + (now - last);
+    last = now;
+  };
+  const p = ctx.params;
+  const rng = new Rng(ctx.renderSeed);
+  const n = Math.round(p.durationSeconds * SR);
+  const g = makeGrid(p.timeSignature, p.tempoBpm, p.durationSeconds, ctx.genre.swing, ctx.genre.swingUnit);
+  const sections = planSections(g.totalBars, ctx.chords.length * ctx.chordBars);
+  const tonicColor = ctx.genre.color === 'power' ? 'power' : ctx.genre.color === 'sevenths' ? 'sevenths' : 'none';
+  const tonicChord = colorChord(parseRoman(p.mode === 'minor' ? 'i' : 'I', ctx.tonic), tonicColor, 0.2);
+  const slots = buildChordSlots(g, sections, ctx.chords, ctx.chordBars, tonicChord);
+  const energy = ctx.mood.energy;
+  const brightness = ctx.mood.brightness;
+  const layers = Object.fromEntries(LAYER_NAMES.map((k) => [k, stereo(n)])) as Record<LayerName, StereoBuffer>;
+
+  mark('arrange');
+  const grooveOpts = chooseGrooveOptions(ctx.groove, energy, rng.fork('groove'));
+  const hits = buildDrumHits(g, sections, grooveOpts, rng.fork('drum-hits'));
+  if (hits.length > 0) {
+    renderDrumHits(layers.drums, buildKit(ctx.kit), hits);
+    addCrackle(layers.drums, kitCrackle(ctx.kit), ctx.renderSeed);
+  }
+
+  mark('drums');
+  const bassRng = rng.fork('bass');
+  const bass = buildBass(g, slots, { style: ctx.bassStyle, versePattern: bassRng.int(0, 3), chorusPattern: bassRng.int(0, 3) }, bassRng);
+  renderNotes(layers.bass, bass, patchFor(ctx.bassInstrument, brightness), 0, mix32(ctx.renderSeed ^ 0xba55));
+
+  mark('bass');
+  const chordRng = rng.fork('chords');
+  const chordPatch = patchFor(ctx.chordInstrument, brightness);
+  const chordHits = buildChordPart(g, slots, {
+    style: ctx.chordStyle, pattern: chordRng.int(0, 3), spread: chordRng.next(), guitar: isPluckInstrument(ctx.chordInstrument), arpUp: chordRng.chance(0.5),
+  }, chordRng);
+  renderChordHits(layers.chords, chordHits, chordPatch, chordPatch.kind === 'pluck' ? -0.2 : 0, mix32(ctx.renderSeed ^ 0xc0));
+
+  mark('chords');
+  const env: MelodyEnv = { grid: g, slots, sections, scale: SCALES[ctx.scaleName], tonicPc: ctx.tonic };
+  const leadTonic = 57 + ((ctx.tonic - 9 + 12) % 12) + (LEAD_UP_OCTAVE.has(ctx.leadInstrument) ? 12 : 0);
+  const density = ctx.genre.melodyDensity * (0.75 + 0.5 * energy);
+  const leadPatch = patchFor(ctx.leadInstrument, brightness);
+  const leadPan = rng.chance(0.5) ? 0.18 : -0.18;
+  const melodyRng = rng.fork('melody');
+  if (p.hasVocals) {
+    const vocalTonic = ctx.voice === 'female' ? 53 + ((ctx.tonic - 5 + 12) % 12) : 45 + ((ctx.tonic - 9 + 12) % 12);
+    const sheet = ctx.lyrics ? parseLyrics(ctx.lyrics) : null;
+    const vocalPhrases = writeMelody(env, { density: density * 0.85, rng: rng.fork('vocal-melody'), types: ['verse', 'chorus'] }, lyricCursor(sheet));
+    const sung = phrasesToVocals(env, vocalPhrases, vocalTonic, rng.fork('vocalise'));
+    const vs = voiceSettings(ctx.voice, ctx.timbre);
+    const shift = Math.max(-1, Math.min(1, ctx.timbre['pitchShift'] ?? 0)) * 2;
+    let harmonySide = 1;
+    sung.forEach((note, i) => {
+      const pan = note.harmony ? (harmonySide = -harmonySide) * 0.3 : 0;
+      renderVoiceNote(layers.vocals, { ...note, pan }, vs, shift, mix32(ctx.renderSeed + i * 31));
+    });
+    mark('vocals');
+    const leadTypes = sections.some((s) => s.type === 'bridge') ? (['intro', 'bridge', 'outro'] as const) : (['intro', 'outro'] as const);
+    const solo = writeMelody(env, { density, rng: melodyRng, types: [...leadTypes] });
+    renderNotes(layers.melody, phrasesToNotes(env, solo.filter((ph) => ph.section.bars >= 2), leadTonic, 0.8), leadPatch, leadPan, mix32(ctx.renderSeed ^ 0x1ead));
+    renderNotes(layers.melody, counterLine(env, ['chorus'], leadTonic, 0.35, melodyRng), leadPatch, -leadPan, mix32(ctx.renderSeed ^ 0xc1));
+  } else {
+    const phrases = writeMelody(env, { density, rng: melodyRng, types: ['verse', 'chorus', 'bridge', 'outro', 'intro'] });
+    const playable = phrases.filter((ph) => ph.section.type !== 'intro' || ph.section.bars >= 4);
+    renderNotes(layers.melody, phrasesToNotes(env, playable, leadTonic, 0.85), leadPatch, leadPan, mix32(ctx.renderSeed ^ 0x1ead));
+  }
+
+  mark('melody');
+  // Effects per stem (linear, so stems remain additive)
+  const space = ctx.genre.reverb;
+  const rt60 = 1.1 + 2.6 * space;
+  if (ctx.genre.sidechain) {
+    const kicks = hits.filter((h) => h.kind === 'kick').map((h) => h.time);
+    applyDucking(layers.chords, kicks, 0.55, g.stepSec * 3);
+    applyDucking(layers.bass, kicks, 0.6, g.stepSec * 2.5);
+  }
+  if (['electronic', 'drum and bass', 'pop', 'ambient', 'trap', 'reggae'].includes(ctx.genre.id)) {
+    addPingPong(layers.melody, g.stepSec * 3, 0.38, 0.22);
+  }
+  if (space >= 0.5) addReverb(layers.drums, space * 0.25, rt60 * 0.6);
+  addReverb(layers.chords, space * 0.9, rt60);
+  addReverb(layers.melody, space * 0.8, rt60);
+  if (p.hasVocals) addReverb(layers.vocals, 0.25 + space * 0.5, rt60 * 0.9);
+
+  // Distortion and asymmetric plucks leave DC; a gentle high-pass per stem keeps it out of the limiter.
+  for (const k of LAYER_NAMES) {
+    onePoleHighpass(layers[k].left, 18);
+    onePoleHighpass(layers[k].right, 18);
+  }
+  mark('effects');
+  const mix = masterAndMix(layers, stemGains(layers, stemTargets(ctx)), {
+    targetRms: 0.17, ceiling: 0.95, fadeInSec: 0.01, fadeOutSec: Math.min(3, Math.max(0.4, p.durationSeconds * 0.08)), releaseSec: 0.15,
+  });
+  mark('master');
+  return { variantIndex: ctx.variantIndex, params: p, sampleRate: SAMPLE_RATE, channels: 2, durationSeconds: n / SR, layers, mix };
+}
