@@ -83,6 +83,10 @@ export async function gatewayBench() {
       });
     const platform = await closedLoop({ clients: CLIENTS, seconds: SECONDS, op: post });
     agent.destroy();
+    if (process.env.BENCH_PROFILE) {
+      gateway.kill('SIGTERM'); // the profile covers the platform phase only
+      await new Promise((r) => gateway.once('exit', r));
+    }
     const raw = await rawBaseline(db.url, `${prefix}raw`);
     const q = new Queue('generation', { connection: { url: 'redis://127.0.0.1:6379' }, prefix });
     await q.obliterate({ force: true });
@@ -99,8 +103,10 @@ export async function gatewayBench() {
       raw,
     };
   } finally {
-    gateway.kill('SIGTERM');
-    await new Promise((r) => gateway.once('exit', r));
+    if (gateway.exitCode === null) {
+      gateway.kill('SIGTERM');
+      await new Promise((r) => gateway.once('exit', r));
+    }
     await s3.close();
     await db.drop();
   }

@@ -13,12 +13,20 @@ export interface AuthenticatedUser {
 
 const Claims = z.object({ sub: z.uuid(), role: z.literal('authenticated') });
 
+const CACHE_SIZE = 10_000;
+
 /** Supabase-compatible access tokens: HS256 with JWT_SECRET, or RS256/ES256 from JWKS_URL. */
 @Injectable()
 export class TokenService {
   // One KeyObject for the process: importing the secret on every request costs more than the HMAC itself.
   private readonly secret: KeyObject;
   private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
+  /**
+   * Verified tokens until they expire: a client sends the same token with every request, and the
+   * signature check (WebCrypto) was the gateway's largest single CPU cost per request. Bounded; the
+   * oldest entry goes first.
+   */
+  private readonly verified = new Map<string, { user: AuthenticatedUser; expiresAt: number }>();
 
   constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {
     this.secret = createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
@@ -37,6 +45,18 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<AuthenticatedUser> {
+    const cached = this.verified.get(token);
+    if (cached && cached.expiresAt > Date.now()) return cached.user;
+    if (cached) this.verified.delete(token);
+    const user = await this.verifySignature(token);
+    if (typeof user.claims.exp === 'number') {
+      if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { user, expiresAt: user.claims.exp * 1000 });
+    }
+    return user;
+  }
+
+  private async verifySignature(token: string): Promise<AuthenticatedUser> {
     let payload: JWTPayload;
     try {
       const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: string };
