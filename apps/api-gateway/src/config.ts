@@ -1,6 +1,22 @@
 import { z } from 'zod';
-import { MusicProvider } from '@muse/contracts';
+import { JobKind, MusicProvider, RateLimitRule } from '@muse/contracts';
 import { BaseConfig } from '@muse/platform';
+import { ProviderEnv } from '@muse/providers';
+
+/** An env variable holding JSON, validated by schema; a parse error names the variable like any other. */
+function jsonEnv<S extends z.ZodType>(schema: S, what: string) {
+  return z
+    .string()
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be ${what}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
 
 export const GatewayConfig = BaseConfig.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -12,5 +28,19 @@ export const GatewayConfig = BaseConfig.extend({
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   STALE_JOB_SECONDS: z.coerce.number().int().min(5).max(86_400).default(120),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('1mb'),
+  /** Credits per job of a kind, JSON, merged over the defaults: `{"generation": 1, "stems": 2}`. 0 = free. */
+  CREDIT_PRICES: jsonEnv(z.partialRecord(JobKind, z.number().int().min(0).max(10_000)), 'a JSON object {kind: credits}').default({}),
+  /** Token buckets per endpoint class, JSON, merged over the defaults; app_settings `rate_limits` overrides at run time. */
+  RATE_LIMITS: jsonEnv(z.record(z.string().regex(/^[a-z][a-z0-9-]{0,49}$/), RateLimitRule), 'a JSON object {class: {requests, per_seconds}}').default({}),
+  /** Job kinds that take one of the plan's max_concurrent_generations slots, comma separated. */
+  CONCURRENCY_LIMITED_KINDS: z
+    .string()
+    .default('generation')
+    .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+    .pipe(z.array(JobKind)),
+  /** How long a replica may act on a cached app_settings value (maintenance, flags, rate limits). */
+  SETTINGS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /** Provider credentials and callback secret: which providers may be requested, how callbacks are verified. */
+  ...ProviderEnv.shape,
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
