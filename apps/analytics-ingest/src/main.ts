@@ -1,19 +1,10 @@
-import { Module } from '@nestjs/common';
-import { closeOnSignals, exitOnConfigError, loadConfig, startWorkerService, WorkerConfig } from '@muse/platform';
+import { closeOnSignals, exitOnConfigError, loadConfig } from '@muse/platform';
+import { IngestConfig, startAnalyticsIngest } from './bootstrap.js';
 
-/**
- * Batches analytics events into the partitioned analytics tables.
- * Until its jobs land it boots, connects, and serves health and metrics like every service.
- */
-@Module({})
-class AnalyticsIngestModule {}
-
-const Config = WorkerConfig.extend({ HEALTH_PORT: WorkerConfig.shape.HEALTH_PORT.default(3004) });
-
-let config: WorkerConfig;
+let config: IngestConfig;
 try {
-  config = loadConfig(Config);
+  config = loadConfig(IngestConfig);
 } catch (error) {
   exitOnConfigError(error);
 }
-closeOnSignals(await startWorkerService({ service: 'analytics-ingest', config, queues: [], module: AnalyticsIngestModule }), config.SHUTDOWN_GRACE_MS);
+closeOnSignals(await startAnalyticsIngest(config), config.SHUTDOWN_GRACE_MS);

@@ -1,19 +1,10 @@
-import { Module } from '@nestjs/common';
-import { closeOnSignals, exitOnConfigError, loadConfig, startWorkerService, WorkerConfig } from '@muse/platform';
+import { closeOnSignals, exitOnConfigError, loadConfig } from '@muse/platform';
+import { ArchiverConfig, startArchiver } from './bootstrap.js';
 
-/**
- * Scheduled archiving scans, archive moves and restores, daily limit resets.
- * Until its jobs land it boots, connects, and serves health and metrics like every service.
- */
-@Module({})
-class ArchiverModule {}
-
-const Config = WorkerConfig.extend({ HEALTH_PORT: WorkerConfig.shape.HEALTH_PORT.default(3003) });
-
-let config: WorkerConfig;
+let config: ArchiverConfig;
 try {
-  config = loadConfig(Config);
+  config = loadConfig(ArchiverConfig);
 } catch (error) {
   exitOnConfigError(error);
 }
-closeOnSignals(await startWorkerService({ service: 'archiver', config, queues: [], module: ArchiverModule }), config.SHUTDOWN_GRACE_MS);
+closeOnSignals(await startArchiver(config), config.SHUTDOWN_GRACE_MS);
