@@ -3,6 +3,7 @@ import { Worker, type Job, type WorkerOptions } from 'bullmq';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { JOBS, type JobName, type QueueName } from '@muse/contracts';
 import { requestContext } from './context.js';
+import { fromJobTelemetry, SpanKind, withSpan } from './tracing.js';
 import type { Logger } from './logger.js';
 import type { JobMetrics } from './metrics.js';
 import type { Redis } from './redis.js';
@@ -58,12 +59,18 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
     const { metrics } = this.options;
     metrics.wait.observe({ queue, job_name: name }, Math.max(0, (job.processedOn ?? Date.now()) - job.timestamp) / 1000);
     const stop = metrics.duration.startTimer({ queue, job_name: name });
-    const context = { correlationId: payload.correlationId, jobId: payload.jobId };
+    const raw = job.data as { correlationId?: unknown; jobId?: unknown; traceparent?: unknown } | undefined;
+    const context = { correlationId: String(raw?.correlationId ?? job.id), jobId: typeof raw?.jobId === 'string' ? raw.jobId : job.id };
+    // The producer's trace context rides in BullMQ's telemetry metadata (or the payload's traceparent).
+    const parent = fromJobTelemetry(job.opts.telemetry?.metadata, raw?.traceparent);
+    const attributes = { 'messaging.system': 'bullmq', 'messaging.destination.name': queue, 'messaging.operation.name': 'process', 'messaging.message.id': String(job.id), 'muse.job_name': name, 'muse.attempt': job.attemptsMade + 1 };
     try {
-      const result = await requestContext.run(context, async () => {
-        const out = await handler(payload, job);
-        return isObservable(out) ? lastValueFrom(out, { defaultValue: undefined }) : out;
-      });
+      const result = await requestContext.run(context, () =>
+        withSpan(`process ${name}`, { kind: SpanKind.CONSUMER, parent, attributes }, async () => {
+          const out = await handler(payload, job);
+          return isObservable(out) ? lastValueFrom(out, { defaultValue: undefined }) : out;
+        }),
+      );
       stop({ outcome: 'completed' });
       metrics.completed.inc({ queue, job_name: name });
       return result;

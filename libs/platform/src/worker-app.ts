@@ -9,6 +9,7 @@ import { BaseConfig } from './config.js';
 import { OperationsModule } from './health.js';
 import { createMetricsRegistry, jobMetrics } from './metrics.js';
 import { createResources, resourceProviders, RESOURCE_TOKENS, type PlatformResources } from './resources.js';
+import { initTracing } from './tracing.js';
 
 export const WorkerConfig = BaseConfig.extend({
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535),
@@ -47,12 +48,13 @@ export async function startWorkerService(options: {
   const { config, service } = options;
   const resources = createResources(config, service);
   const { logger, redis } = resources;
+  initTracing(logger);
   const registry = createMetricsRegistry(service);
 
   @Module({ imports: [WorkerCoreModule.forRoot(resources), OperationsModule.forRoot({ registry, checks: resources.checks }), options.module] })
   class WorkerAppModule {}
 
-  const app = await NestFactory.create(WorkerAppModule, { logger: false });
+  const app = await NestFactory.create(WorkerAppModule, { logger: false, abortOnError: false });
   app.connectMicroservice(
     {
       strategy: new BullMqTransport({
