@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CreateGenerationBody } from '@muse/contracts';
 import { TracksRepository, type Identity } from '@muse/db';
+import { configuredMusicProviders } from '@muse/providers';
 import type { GatewayConfig } from '../config.js';
 import { Problem } from '../common/problem.js';
 import { CONFIG } from '../core/tokens.js';
 import { JobSubmissionService, type SubmissionResult } from '../jobs/job-submission.service.js';
 
-/** Providers this deployment can actually call; others are refused up front rather than failing later. */
-const AVAILABLE_PROVIDERS = new Set(['local']);
 
 @Injectable()
 export class GenerationsService {
@@ -17,11 +16,16 @@ export class GenerationsService {
     private readonly tracks: TracksRepository,
   ) {}
 
+  /** Providers this deployment can actually call (credentials configured); others are refused up front rather than failing later. */
+  private get available(): Set<string> {
+    return configuredMusicProviders(this.config);
+  }
+
   create(identity: Identity, body: CreateGenerationBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
     const provider = body.provider ?? this.config.DEFAULT_MUSIC_PROVIDER;
-    if (!AVAILABLE_PROVIDERS.has(provider)) {
+    if (!this.available.has(provider)) {
       throw new Problem(422, 'provider-unavailable', `provider '${provider}' is not configured on this platform`, [
-        { path: 'provider', message: `available: ${[...AVAILABLE_PROVIDERS].join(', ')}` },
+        { path: 'provider', message: `available: ${[...this.available].join(', ')}` },
       ]);
     }
     return this.submissions.submit(identity, {

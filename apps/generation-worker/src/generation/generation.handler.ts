@@ -12,4 +12,10 @@ export class GenerationHandler {
   run(@Payload() payload: JobPayload<'generation.run'>, @Ctx() job: QueueJob) {
     return this.generation.run(payload, job);
   }
+
+  /** Poll ticks and verified provider callbacks for jobs already submitted to a provider. */
+  @MessagePattern('generation.provider-update')
+  update(@Payload() payload: JobPayload<'generation.provider-update'>, @Ctx() job: QueueJob) {
+    return this.generation.update(payload, job);
+  }
 }

@@ -1,10 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { JobsRepository, NotificationsRepository, TracksRepository } from '@muse/db';
-import { JobEventsPublisher, REDIS, type Redis } from '@muse/platform';
+import { Queue as BullQueue } from 'bullmq';
+import { Queue } from '@muse/contracts';
+import { JobsRepository, NotificationsRepository, ProviderTasksRepository, TracksRepository } from '@muse/db';
+import { CONFIG, jobEventsProvider, METRICS_REGISTRY, REDIS, type Redis } from '@muse/platform';
+import { providerMetrics, type ProviderEnv } from '@muse/providers';
+import type { Registry } from 'prom-client';
 import { LocalMusicProvider } from '../providers/local-music.provider.js';
 import { MUSIC_PROVIDERS, type MusicGenerationProvider } from '../providers/music-provider.js';
+import { externalMusicProviders, ProviderRegistry } from '../providers/provider-registry.js';
 import { GenerationHandler } from './generation.handler.js';
-import { GenerationService } from './generation.service.js';
+import { GenerationService, PROVIDER_ENV } from './generation.service.js';
+import { PollScheduler } from './poll-scheduler.js';
 
 @Module({})
 export class GenerationModule {
@@ -15,11 +21,29 @@ export class GenerationModule {
       controllers: [GenerationHandler],
       providers: [
         GenerationService,
-        { provide: MUSIC_PROVIDERS, useValue: [new LocalMusicProvider(), ...extraProviders] },
-        { provide: JobEventsPublisher, useFactory: (redis: Redis) => new JobEventsPublisher(redis), inject: [REDIS] },
+        // The worker's config includes ProviderEnv (GenerationWorkerConfig); parsed once at start-up.
+        { provide: PROVIDER_ENV, useFactory: (config: ProviderEnv) => config, inject: [CONFIG] },
+        { provide: 'PROVIDER_METRICS', useFactory: (registry: Registry) => providerMetrics(registry), inject: [METRICS_REGISTRY] },
+        {
+          provide: MUSIC_PROVIDERS,
+          useFactory: (env: ProviderEnv, metrics: ReturnType<typeof providerMetrics>) => [new LocalMusicProvider(), ...externalMusicProviders(env, metrics), ...extraProviders],
+          inject: [PROVIDER_ENV, 'PROVIDER_METRICS'],
+        },
+        {
+          provide: ProviderRegistry,
+          useFactory: (providers: MusicGenerationProvider[], env: ProviderEnv, metrics: ReturnType<typeof providerMetrics>) => new ProviderRegistry(providers, env, metrics),
+          inject: [MUSIC_PROVIDERS, PROVIDER_ENV, 'PROVIDER_METRICS'],
+        },
+        {
+          provide: PollScheduler,
+          useFactory: (redis: Redis, config: ProviderEnv & { QUEUE_PREFIX: string }) => new PollScheduler(new BullQueue(Queue.Generation, { connection: redis, prefix: config.QUEUE_PREFIX }), config),
+          inject: [REDIS, CONFIG],
+        },
+        jobEventsProvider,
         { provide: JobsRepository, useValue: new JobsRepository() },
         { provide: TracksRepository, useValue: new TracksRepository() },
         { provide: NotificationsRepository, useValue: new NotificationsRepository() },
+        { provide: ProviderTasksRepository, useValue: new ProviderTasksRepository() },
       ],
     };
   }

@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
-import { DEFAULT_DURATION_SECONDS, type JobMessage } from '@muse/contracts';
+import { DEFAULT_DURATION_SECONDS, type JobMessage, type ProviderUpdateMessage } from '@muse/contracts';
 import {
   Bucket,
   JobsRepository,
   NotificationsRepository,
+  ProviderTasksRepository,
   trackObjectKey,
   TracksRepository,
   type Database,
@@ -13,34 +14,44 @@ import {
   type Track,
 } from '@muse/db';
 import { DATABASE, JobEventsPublisher, LOGGER, STORAGE, type Logger } from '@muse/platform';
+import { callbackUrl, CircuitOpenError, ProviderError, type ProviderEnv } from '@muse/providers';
 import type { StorageService } from '@muse/storage';
-import { MUSIC_PROVIDERS, PermanentProviderError, type MusicGenerationProvider, type MusicRequest } from '../providers/music-provider.js';
+import { isSubmitted, PermanentProviderError, type GeneratedMusic, type MusicGenerationProvider, type MusicRequest, type SubmittedTask } from '../providers/music-provider.js';
+import { ProviderRegistry } from '../providers/provider-registry.js';
+import { PollScheduler } from './poll-scheduler.js';
 
 class JobCancelled extends Error {}
+
+export const PROVIDER_ENV = Symbol('PROVIDER_ENV');
+
+const isPermanent = (error: unknown) => error instanceof PermanentProviderError || (error instanceof ProviderError && error.permanent);
 
 /**
  * Runs one generation job. Every step can be repeated: object keys are fixed per track and
  * variant, versions are upserted, and the final write only lands while the job is still running.
+ * Asynchronous providers (Suno, Mureka) return a task id; the job then stays `processing` and is
+ * finished by `update()` — from a poll tick or a verified callback, whichever sees the result
+ * first; the completion transaction lets exactly one of them land.
  */
 @Injectable()
 export class GenerationService implements OnApplicationShutdown {
-  private readonly providers: Map<string, MusicGenerationProvider>;
-
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(STORAGE) private readonly storage: StorageService,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(MUSIC_PROVIDERS) providers: MusicGenerationProvider[],
+    @Inject(PROVIDER_ENV) private readonly env: ProviderEnv,
+    private readonly providers: ProviderRegistry,
+    private readonly polls: PollScheduler,
     private readonly events: JobEventsPublisher,
     private readonly jobs: JobsRepository,
     private readonly tracks: TracksRepository,
     private readonly notifications: NotificationsRepository,
-  ) {
-    this.providers = new Map(providers.map((p) => [p.name, p]));
-  }
+    private readonly providerTasks: ProviderTasksRepository,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.providers.values()].map((p) => p.close?.()));
+    await Promise.all(this.providers.all().map((p) => p.close?.()));
+    await this.polls.close();
   }
 
   async run(message: JobMessage, queueJob?: QueueJob): Promise<Record<string, unknown> | undefined> {
@@ -55,18 +66,114 @@ export class GenerationService implements OnApplicationShutdown {
     await this.tracks.setStatus(this.db, track.id, 'processing', { progress: 5 });
 
     try {
-      const provider = this.providers.get(job.provider ?? 'local');
-      if (!provider) throw new PermanentProviderError(`provider '${job.provider}' is not available in this worker`);
-      const song = await provider.generate(this.requestOf(track, job), (p) => this.progress(job, track.id, p, queueJob));
-
-      const stored: GeneratedVariant[] = [];
-      for (const v of song.variants) {
-        const audio = await this.storage.put(Bucket.Tracks, trackObjectKey(track.user_id, track.id, 'audio.mp3', v.variantIndex), v.audio, v.audioContentType);
-        const cover = await this.storage.put(Bucket.Tracks, trackObjectKey(track.user_id, track.id, 'cover.jpg', v.variantIndex), v.cover, v.coverContentType);
-        stored.push({ variantIndex: v.variantIndex, audioUrl: audio.url, coverUrl: cover.url, durationSeconds: v.durationSeconds, lyrics: track.lyrics, metadata: { ...v.metadata, audio_bytes: audio.size } });
+      // Already submitted (a redelivered message after a crash or a sweep): never submit twice, poll.
+      if (job.provider_task_id && job.provider) {
+        await this.polls.schedule(job, 0);
+        return { provider: job.provider, provider_task_id: job.provider_task_id };
       }
-      await this.progress(job, track.id, 90, queueJob);
+      const request = this.requestOf(track, job);
+      const { provider, outcome } = await this.submit(job, request, (p) => this.progress(job, track.id, p, queueJob));
+      if (isSubmitted(outcome)) {
+        const recorded = await this.providerTasks.recordSubmission(this.db, job.id, track.id, provider.name, outcome.submitted);
+        if (!recorded) return undefined; // cancelled meanwhile
+        await this.polls.schedule(recorded, 0, { slower: provider.sendsCallbacks === true });
+        this.logger.info({ job_id: job.id, provider: provider.name, provider_task_id: outcome.submitted }, 'submitted to provider');
+        return { provider: provider.name, provider_task_id: outcome.submitted };
+      }
+      if (provider.name !== job.provider) await this.providerTasks.recordSubmission(this.db, job.id, track.id, provider.name, null);
+      return await this.complete(job, track, outcome, queueJob);
+    } catch (error) {
+      return this.onFailure(job, track, error);
+    }
+  }
 
+  /** A poll tick or a callback for a submitted job: read the provider, then progress, finish or fail. */
+  async update(message: ProviderUpdateMessage, queueJob?: QueueJob): Promise<Record<string, unknown> | undefined> {
+    const job = await this.jobs.findById(this.db, message.jobId);
+    // Finished (duplicate or late callback), not submitted, or not the message's owner: nothing to do.
+    if (!job || job.status !== 'processing' || job.user_id !== message.userId || !job.provider || !job.provider_task_id || !job.resource_id) return undefined;
+    const track = await this.tracks.findById(this.db, job.resource_id);
+    if (!track) return this.finishFailed(job, null, 'track-deleted', 'the track was deleted before it was generated', true);
+    const provider = this.providers.get(job.provider);
+    if (!provider?.poll) return this.finishFailed(job, track, 'provider-unavailable', `provider '${job.provider}' cannot be polled by this worker`, true);
+    const pollCount = message.pollCount ?? 0;
+    const continuePolling = async (notBeforeMs?: number) => {
+      if (message.source !== 'poll') return undefined; // callbacks never fork the poll chain
+      const startedAt = job.started_at ? new Date(job.started_at).getTime() : Date.now();
+      if (Date.now() - startedAt > this.env.PROVIDER_TASK_TIMEOUT_MS) {
+        return this.finishFailed(job, track, 'provider-timeout', `the provider did not finish within ${Math.round(this.env.PROVIDER_TASK_TIMEOUT_MS / 1000)} s`, true);
+      }
+      await this.jobs.touch(this.db, [job.id]); // a waiting job is alive: keep the stale sweep away
+      await this.polls.schedule(job, pollCount + 1, { notBeforeMs });
+      return undefined;
+    };
+
+    let outcome;
+    try {
+      outcome = await this.providers.breaker(provider.name).exec(() => provider.poll!(job.provider_task_id!, this.requestOf(track, job)));
+    } catch (error) {
+      if (isPermanent(error)) return this.finishFailed(job, track, 'provider-result-refused', (error as Error).message, true);
+      this.logger.warn({ job_id: job.id, provider: provider.name, err: (error as Error).message, source: message.source }, 'provider poll failed; will poll again');
+      // A 429's Retry-After is honoured: the next poll comes no earlier than the provider asked.
+      return continuePolling(error instanceof ProviderError ? error.details.retryAfterMs : undefined);
+    }
+    switch (outcome.state) {
+      case 'pending':
+        await this.progress(job, track.id, outcome.progress, queueJob);
+        return continuePolling();
+      case 'failed':
+        return this.finishFailed(job, track, outcome.userFault ? 'provider-rejected' : 'provider-failed', outcome.message, true);
+      case 'done':
+        try {
+          return await this.complete(job, track, outcome.music, queueJob);
+        } catch (error) {
+          if (error instanceof JobCancelled) return undefined;
+          this.logger.warn({ job_id: job.id, err: (error as Error).message }, 'storing the provider result failed; will poll again');
+          return continuePolling();
+        }
+    }
+  }
+
+  /** Tries the requested provider, then the fallbacks, skipping any whose breaker is open. */
+  private async submit(job: Job, request: MusicRequest, progress: (p: number) => Promise<void>): Promise<{ provider: MusicGenerationProvider; outcome: GeneratedMusic | SubmittedTask }> {
+    const requested = job.provider ?? 'local';
+    const candidates = this.providers.candidates(requested);
+    if (candidates.length === 0) throw new PermanentProviderError(`provider '${requested}' is not available in this worker`);
+    let last: unknown;
+    for (const provider of candidates) {
+      const breaker = this.providers.breaker(provider.name);
+      if (!breaker.isAvailable()) {
+        last = new CircuitOpenError(provider.name);
+        continue;
+      }
+      const context = { jobId: job.id, callbackUrl: this.callbackUrlFor(provider, job) };
+      try {
+        return { provider, outcome: await breaker.exec(() => provider.generate(request, progress, context)) };
+      } catch (error) {
+        if (isPermanent(error)) throw error; // the request is at fault: another provider would refuse it too
+        last = error;
+        this.logger.warn({ job_id: job.id, provider: provider.name, err: (error as Error).message }, 'provider failed; trying the next one');
+      }
+    }
+    throw last;
+  }
+
+  private callbackUrlFor(provider: MusicGenerationProvider, job: Job): string | undefined {
+    if (!provider.sendsCallbacks || !this.env.PROVIDER_CALLBACK_BASE_URL || !this.env.PROVIDER_CALLBACK_SECRET) return undefined;
+    return callbackUrl(this.env.PROVIDER_CALLBACK_BASE_URL, this.env.PROVIDER_CALLBACK_SECRET, provider.name, job.id);
+  }
+
+  /** Stores the files in our S3 under fixed keys and lands the result in one transaction (at most once). */
+  private async complete(job: Job, track: Track, song: GeneratedMusic, queueJob?: QueueJob): Promise<Record<string, unknown> | undefined> {
+    const stored: GeneratedVariant[] = [];
+    for (const v of song.variants) {
+      const audio = await this.storage.put(Bucket.Tracks, trackObjectKey(track.user_id, track.id, 'audio.mp3', v.variantIndex), v.audio, v.audioContentType);
+      const cover = await this.storage.put(Bucket.Tracks, trackObjectKey(track.user_id, track.id, 'cover.jpg', v.variantIndex), v.cover, v.coverContentType);
+      stored.push({ variantIndex: v.variantIndex, audioUrl: audio.url, coverUrl: cover.url, durationSeconds: v.durationSeconds, lyrics: track.lyrics, metadata: { ...v.metadata, audio_bytes: audio.size } });
+    }
+    await this.progress(job, track.id, 90, queueJob);
+
+    try {
       const completed = await this.db.transaction().execute(async (trx) => {
         const versions = await this.tracks.saveGeneration(trx, track.id, stored, { hasVocals: song.hasVocals, modelName: song.model, title: song.title });
         const result = {
@@ -82,15 +189,19 @@ export class GenerationService implements OnApplicationShutdown {
       return completed.result ?? undefined;
     } catch (error) {
       if (error instanceof JobCancelled) {
-        this.logger.info({ job_id: job.id }, 'job was cancelled while running; result discarded');
+        this.logger.info({ job_id: job.id }, 'job already finished (cancelled, or completed by a concurrent update); result discarded');
         return undefined;
       }
-      const permanent = error instanceof PermanentProviderError;
-      const final = permanent || job.attempts >= job.max_attempts;
-      await this.finishFailed(job, track, permanent ? 'provider-rejected' : 'generation-failed', (error as Error).message, final);
-      if (final) throw new UnrecoverableError((error as Error).message);
       throw error;
     }
+  }
+
+  private async onFailure(job: Job, track: Track, error: unknown): Promise<undefined> {
+    const permanent = isPermanent(error);
+    const final = permanent || job.attempts >= job.max_attempts;
+    await this.finishFailed(job, track, permanent ? 'provider-rejected' : 'generation-failed', (error as Error).message, final);
+    if (final) throw new UnrecoverableError((error as Error).message);
+    throw error;
   }
 
   private requestOf(track: Track, job: Job): MusicRequest {
@@ -125,9 +236,10 @@ export class GenerationService implements OnApplicationShutdown {
         await this.tracks.setStatus(trx, track.id, final ? 'failed' : 'processing', { error: message });
         if (final) await this.notifications.create(trx, { userId: job.user_id, type: 'error', title: 'Generation failed', message, link: `/tracks/${track.id}` });
       }
+      if (final) await this.providerTasks.releaseTask(trx, job.id);
       return this.jobs.fail(trx, job.id, { code, message }, final);
     });
-    this.logger.warn({ job_id: job.id, attempt: job.attempts, final, err: message }, 'generation attempt failed');
+    this.logger.warn({ job_id: job.id, attempt: job.attempts, final, code, err: message }, 'generation attempt failed');
     if (updated) await this.events.publish(updated);
     return undefined;
   }

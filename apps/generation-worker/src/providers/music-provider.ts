@@ -31,9 +31,32 @@ export interface GeneratedMusic {
 
 export type ProgressReporter = (percent: number) => Promise<void>;
 
+/** A provider that works asynchronously answers a submission with its task id instead of music. */
+export interface SubmittedTask {
+  submitted: string;
+}
+export const isSubmitted = (outcome: GeneratedMusic | SubmittedTask): outcome is SubmittedTask => 'submitted' in outcome;
+
+/** Where the job stands at the provider, read by a poll (or on a callback's prompt). */
+export type PollOutcome =
+  | { state: 'pending'; progress: number }
+  | { state: 'done'; music: GeneratedMusic }
+  | { state: 'failed'; message: string; userFault: boolean };
+
+export interface SubmitContext {
+  jobId: string;
+  /** The job's callback URL with its per-job token, when this deployment can receive callbacks. */
+  callbackUrl?: string;
+}
+
 export interface MusicGenerationProvider {
   readonly name: string;
-  generate(request: MusicRequest, progress: ProgressReporter): Promise<GeneratedMusic>;
+  /** Either renders the music now, or submits it and returns the provider's task id. */
+  generate(request: MusicRequest, progress: ProgressReporter, context?: SubmitContext): Promise<GeneratedMusic | SubmittedTask>;
+  /** Reads a submitted task; required of providers that return SubmittedTask. */
+  poll?(taskId: string, request: MusicRequest): Promise<PollOutcome>;
+  /** Whether the provider calls back (then polling is only the safety net, and slower). */
+  readonly sendsCallbacks?: boolean;
   /** Releases what the provider holds (threads, sockets) when the worker shuts down. */
   close?(): Promise<void>;
 }

@@ -1,0 +1,73 @@
+import type { AxiosInstance } from 'axios';
+import { z } from 'zod';
+import { ProviderError } from './errors.js';
+import { createProviderHttp, httpStatusError, type ProviderHttpOptions } from './http.js';
+
+/*
+ * Mureka platform API (https://platform.mureka.ai/docs/api/operations/):
+ *   POST /v1/song/generate          { lyrics, model, prompt? }   → task
+ *   GET  /v1/song/query/{task_id}                                 → task
+ *   POST /v1/instrumental/generate  { model, prompt }             → task
+ *   GET  /v1/instrumental/query/{task_id}                         → task
+ *   POST /v1/lyrics/generate        { prompt }                    → { title, lyrics }
+ * A task is { id, created_at, finished_at?, model, status, failed_reason?, choices? } with status
+ * preparing → queued → running → (streaming) → succeeded | failed | timeouted | cancelled; each
+ * choice has index, url (mp3), flac_url, duration in milliseconds. Errors are plain HTTP statuses
+ * (400 invalid request, 401 auth, 403 forbidden, 429 rate limit/quota, 500/503 server) with
+ * { error: { message } }. Mureka does not call back: completion is found by polling.
+ */
+export const MUREKA_STATUSES = ['preparing', 'queued', 'running', 'streaming', 'succeeded', 'failed', 'timeouted', 'cancelled'] as const;
+export type MurekaStatus = (typeof MUREKA_STATUSES)[number];
+
+const Choice = z.object({
+  index: z.number().int().nonnegative().optional(),
+  id: z.string().optional(),
+  url: z.string().nullish(),
+  flac_url: z.string().nullish(),
+  duration: z.number().nullish(),
+});
+const Task = z.object({
+  id: z.string().min(1),
+  model: z.string().nullish(),
+  status: z.enum(MUREKA_STATUSES),
+  failed_reason: z.string().nullish(),
+  choices: z.array(Choice).nullish(),
+});
+export type MurekaTask = z.infer<typeof Task>;
+export type MurekaKind = 'song' | 'instrumental';
+
+export class MurekaClient {
+  readonly name = 'mureka';
+  private readonly http: AxiosInstance;
+
+  constructor(options: Omit<ProviderHttpOptions, 'provider'>) {
+    this.http = createProviderHttp({ ...options, provider: this.name });
+  }
+
+  async generate(kind: MurekaKind, body: { lyrics?: string; prompt?: string; model: string }): Promise<MurekaTask> {
+    return this.task(await this.call('post', `/v1/${kind}/generate`, body));
+  }
+
+  async query(kind: MurekaKind, taskId: string): Promise<MurekaTask> {
+    return this.task(await this.call('get', `/v1/${kind}/query/${encodeURIComponent(taskId)}`));
+  }
+
+  async generateLyrics(prompt: string): Promise<{ title: string | null; lyrics: string }> {
+    const parsed = z.object({ title: z.string().nullish(), lyrics: z.string().min(1) }).safeParse(await this.call('post', '/v1/lyrics/generate', { prompt }));
+    if (!parsed.success) throw new ProviderError(this.name, 'transient', 'lyrics answer malformed');
+    return { title: parsed.data.title ?? null, lyrics: parsed.data.lyrics };
+  }
+
+  private task(data: unknown): MurekaTask {
+    const parsed = Task.safeParse(data);
+    if (!parsed.success) throw new ProviderError(this.name, 'transient', `task answer malformed: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  }
+
+  private async call(method: 'get' | 'post', path: string, body?: unknown): Promise<unknown> {
+    const response = await this.http.request({ method, url: path, data: body });
+    if (response.status >= 200 && response.status < 300) return response.data;
+    const message = (response.data as { error?: { message?: unknown } } | undefined)?.error?.message;
+    throw httpStatusError(this.name, response.status, response.headers, typeof message === 'string' ? message : 'request refused');
+  }
+}

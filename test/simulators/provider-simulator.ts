@@ -1,0 +1,461 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateVariant } from '@muse/audio-engine';
+import { signStandardWebhook } from '@muse/providers';
+
+/*
+ * A local stand-in for the external music providers, speaking their published HTTP contracts
+ * (see libs/providers/src/suno.ts and mureka.ts for the sources): Suno-compatible
+ * /api/v1/generate + record-info + callbacks, and Mureka /v1/song|instrumental/generate + query +
+ * /v1/lyrics/generate. Tasks advance through the providers' real status sequences on a clock
+ * (`stepMs` per status), results are real MP3/JPEG files served by the simulator itself, and
+ * fault switches reproduce what providers really do.
+ */
+export interface SimulatorFaults {
+  /** Answer the next N generate calls with this HTTP status (429 carries Retry-After: 1). */
+  submitStatus?: { status: number; times: number; provider?: 'suno' | 'mureka' | 'replicate' | 'fal' };
+  /** Answer the next N status queries (record-info / query) with this HTTP status. */
+  queryStatus?: { status: number; times: number };
+  /** Delay every API answer by this long (timeouts). */
+  slowMs?: number;
+  /** Limit slowMs to one provider's API. */
+  slowProvider?: 'suno' | 'mureka';
+  /** Callbacks: sent normally, twice each, complete-first, or never. */
+  callbacks?: 'normal' | 'duplicate' | 'out-of-order' | 'never';
+  /** Result URLs point somewhere we must refuse. */
+  resultUrls?: 'normal' | 'private-address' | 'redirect-to-private' | 'oversize' | 'wrong-type' | 'slow';
+  /** Answer record-info / query with a body that does not match the contract. */
+  malformedStatus?: boolean;
+  /** Tasks end in the provider's failure status instead of success. */
+  failTasks?: boolean;
+}
+
+interface SimTask {
+  id: string;
+  provider: 'suno' | 'mureka';
+  kind: 'song' | 'instrumental';
+  createdAt: number;
+  callBackUrl?: string;
+  sensitive: boolean;
+  fail: boolean;
+  title: string;
+  model: string;
+  queries: number;
+}
+
+export interface ProviderSimulator {
+  url: string;
+  apiKey: string;
+  faults: SimulatorFaults;
+  tasks: Map<string, SimTask>;
+  /** Every callback POST sent, with the status our gateway answered. */
+  callbacksSent: Array<{ taskId: string; type: string; status: number }>;
+  generateCalls: { suno: number; mureka: number; replicate: number; fal: number };
+  /** Replicate's per-account webhook signing secret (whsec_…). */
+  replicateWebhookSecret: string;
+  /** Replicate predictions and fal requests, by id. */
+  predictions: Map<string, SimPrediction>;
+  /** Re-sends a webhook delivery exactly as sent before (a replay), with its original headers. */
+  replayLastWebhook(): Promise<number>;
+  close(): Promise<void>;
+}
+
+interface SimPrediction {
+  id: string;
+  provider: 'replicate' | 'fal';
+  createdAt: number;
+  webhook?: string;
+  events: string[];
+  input: Record<string, unknown>;
+  model: string;
+}
+
+const REPLICATE_SEQUENCE = ['starting', 'processing', 'processing', 'succeeded'] as const;
+const FAL_SEQUENCE = ['IN_QUEUE', 'IN_PROGRESS', 'IN_PROGRESS', 'COMPLETED'] as const;
+const SUNO_SEQUENCE = ['PENDING', 'TEXT_SUCCESS', 'FIRST_SUCCESS', 'SUCCESS'] as const;
+const MUREKA_SEQUENCE = ['preparing', 'queued', 'running', 'succeeded'] as const;
+const SUNO_MODELS = new Set(['V3_5', 'V4', 'V4_5', 'V4_5PLUS', 'V5']);
+/** Content policy stand-in: prompts containing this word are refused the way Suno/Mureka refuse them. */
+export const SENSITIVE_WORD = 'forbiddenword';
+
+export async function startProviderSimulator(options: { stepMs?: number; apiKey?: string; port?: number } = {}): Promise<ProviderSimulator> {
+  const stepMs = options.stepMs ?? 100;
+  const apiKey = options.apiKey ?? 'sim-key-' + randomUUID();
+  // Real audio and cover art, rendered once: what a provider's CDN would serve.
+  const files = [0, 1].map((i) => generateVariant({ prompt: 'simulated provider song', durationSeconds: 5, seed: 11 }, i, 96));
+  const timers = new Set<NodeJS.Timeout>();
+  let lastWebhook: { url: string; headers: Record<string, string>; body: string } | undefined;
+  const sim: ProviderSimulator = {
+    url: '',
+    apiKey,
+    faults: {},
+    tasks: new Map(),
+    callbacksSent: [],
+    generateCalls: { suno: 0, mureka: 0, replicate: 0, fal: 0 },
+    replicateWebhookSecret: `whsec_${Buffer.from(randomUUID()).toString('base64')}`,
+    predictions: new Map(),
+    replayLastWebhook: async () => {
+      if (!lastWebhook) return 0;
+      const res = await fetch(lastWebhook.url, { method: 'POST', headers: lastWebhook.headers, body: lastWebhook.body });
+      await res.arrayBuffer();
+      return res.status;
+    },
+    close: async () => undefined,
+  };
+
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+  const stage = (task: SimTask) => Math.min(3, Math.floor((Date.now() - task.createdAt) / stepMs));
+  const fileUrl = (task: SimTask, i: number, ext: 'mp3' | 'jpeg') => {
+    switch (sim.faults.resultUrls) {
+      case 'private-address':
+        return `http://169.254.169.254/latest/meta-data/${task.id}-${i}.${ext}`;
+      case 'redirect-to-private':
+        return `${sim.url}/redirect/${task.id}/${i}.${ext}`;
+      case 'oversize':
+        return `${sim.url}/huge/${task.id}/${i}.${ext}`;
+      case 'wrong-type':
+        return `${sim.url}/html/${task.id}/${i}.${ext}`;
+      case 'slow':
+        return `${sim.url}/slow/${task.id}/${i}.${ext}`;
+      default:
+        return `${sim.url}/files/${task.id}/${i}.${ext}`;
+    }
+  };
+  const sunoTracks = (task: SimTask, count: number) =>
+    files.slice(0, count).map((f, i) => ({
+      id: `${task.id}-${i}`,
+      audioUrl: fileUrl(task, i, 'mp3'),
+      streamAudioUrl: `${sim.url}/stream/${task.id}/${i}`,
+      imageUrl: fileUrl(task, i, 'jpeg'),
+      prompt: '[Verse] simulated',
+      modelName: 'chirp-v4-5',
+      title: task.title,
+      tags: 'simulated',
+      createTime: new Date(task.createdAt).toISOString(),
+      duration: f.durationSeconds,
+    }));
+  const sunoStatus = (task: SimTask): string => {
+    if (task.sensitive) return 'SENSITIVE_WORD_ERROR';
+    const s = SUNO_SEQUENCE[stage(task)]!;
+    return task.fail && s === 'SUCCESS' ? 'GENERATE_AUDIO_FAILED' : s;
+  };
+  const murekaStatus = (task: SimTask): string => {
+    if (task.sensitive) return 'failed';
+    const s = MUREKA_SEQUENCE[stage(task)]!;
+    return task.fail && s === 'succeeded' ? 'failed' : s;
+  };
+
+  const sendCallback = async (task: SimTask, type: 'text' | 'first' | 'complete' | 'error') => {
+    if (!task.callBackUrl) return;
+    const count = type === 'complete' ? 2 : type === 'first' ? 1 : 0;
+    const body = {
+      code: type === 'error' ? 501 : 200,
+      msg: type === 'error' ? 'Audio generation failed' : type === 'complete' ? 'All generated successfully.' : 'Text generation completed.',
+      data: {
+        callbackType: type,
+        task_id: task.id,
+        data: sunoTracks(task, count).map((t) => ({ id: t.id, audio_url: t.audioUrl, stream_audio_url: t.streamAudioUrl, image_url: t.imageUrl, prompt: t.prompt, model_name: t.modelName, title: t.title, tags: t.tags, createTime: t.createTime, duration: t.duration })),
+      },
+    };
+    try {
+      const res = await fetch(task.callBackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await res.arrayBuffer();
+      sim.callbacksSent.push({ taskId: task.id, type, status: res.status });
+    } catch {
+      sim.callbacksSent.push({ taskId: task.id, type, status: 0 });
+    }
+  };
+  const scheduleCallbacks = (task: SimTask) => {
+    const mode = sim.faults.callbacks ?? 'normal';
+    if (mode === 'never' || !task.callBackUrl) return;
+    const final: 'complete' | 'error' = task.sensitive || task.fail ? 'error' : 'complete';
+    let plan: Array<['text' | 'first' | 'complete' | 'error', number]> = task.sensitive
+      ? [['error', 1]]
+      : [['text', 1], ['first', 2], [final, 3]];
+    if (mode === 'out-of-order') plan = plan.map(([type, step]) => [type, type === final ? step : step + 2]);
+    for (const [type, step] of plan) {
+      const copies = mode === 'duplicate' ? 2 : 1;
+      for (let c = 0; c < copies; c++) later(step * stepMs + 20 + c * 10, () => void sendCallback(task, type));
+    }
+  };
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  const readJson = async (req: IncomingMessage): Promise<Record<string, unknown> | undefined> => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      const v = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const submitFault = (res: ServerResponse, provider: 'suno' | 'mureka' | 'replicate' | 'fal'): boolean => {
+    const f = sim.faults.submitStatus;
+    if (!f || f.times <= 0 || (f.provider && f.provider !== provider)) return false;
+    f.times--;
+    json(res, f.status, { error: { message: 'simulated failure' } }, f.status === 429 ? { 'retry-after': '1' } : {});
+    return true;
+  };
+
+  const queryFault = (res: ServerResponse): boolean => {
+    const f = sim.faults.queryStatus;
+    if (!f || f.times <= 0) return false;
+    f.times--;
+    json(res, f.status, { error: { message: 'simulated failure' } }, f.status === 429 ? { 'retry-after': '1' } : {});
+    return true;
+  };
+
+  const handleSuno = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (req.headers.authorization !== `Bearer ${apiKey}`) return json(res, 200, { code: 401, msg: 'You do not have access permissions', data: null });
+    if (req.method === 'POST' && url.pathname === '/api/v1/generate') {
+      sim.generateCalls.suno++;
+      if (submitFault(res, 'suno')) return;
+      const body = await readJson(req);
+      const bad = (msg: string) => json(res, 200, { code: 400, msg, data: null });
+      if (!body) return bad('body must be JSON');
+      if (typeof body.customMode !== 'boolean' || typeof body.instrumental !== 'boolean') return bad('customMode and instrumental are required');
+      if (typeof body.model !== 'string' || !SUNO_MODELS.has(body.model)) return bad('model is invalid');
+      if (typeof body.callBackUrl !== 'string' || !body.callBackUrl) return bad('callBackUrl is required');
+      const prompt = typeof body.prompt === 'string' ? body.prompt : '';
+      if (body.customMode) {
+        if (typeof body.style !== 'string' || typeof body.title !== 'string') return bad('style and title are required in custom mode');
+        if (!body.instrumental && !prompt) return bad('prompt is required in custom mode without instrumental');
+      } else {
+        if (!prompt) return bad('prompt is required');
+        if (prompt.length > 500) return json(res, 200, { code: 413, msg: 'Theme or prompt too long', data: null });
+      }
+      const task: SimTask = { id: randomUUID().replaceAll('-', ''), provider: 'suno', kind: 'song', createdAt: Date.now(), callBackUrl: body.callBackUrl, sensitive: prompt.includes(SENSITIVE_WORD) || String(body.style ?? '').includes(SENSITIVE_WORD), fail: sim.faults.failTasks === true, title: String(body.title ?? 'Simulated Song'), model: body.model, queries: 0 };
+      sim.tasks.set(task.id, task);
+      scheduleCallbacks(task);
+      return json(res, 200, { code: 200, msg: 'success', data: { taskId: task.id } });
+    }
+    if (req.method === 'GET' && url.pathname === '/api/v1/generate/record-info') {
+      if (queryFault(res)) return;
+      const task = sim.tasks.get(url.searchParams.get('taskId') ?? '');
+      if (!task) return json(res, 200, { code: 400, msg: 'task not found', data: null });
+      task.queries++;
+      if (sim.faults.malformedStatus) return json(res, 200, { code: 200, msg: 'success', data: { taskId: task.id, status: 'WEIRD' } });
+      const status = sunoStatus(task);
+      const count = status === 'SUCCESS' ? 2 : status === 'FIRST_SUCCESS' ? 1 : 0;
+      return json(res, 200, {
+        code: 200,
+        msg: 'success',
+        data: {
+          taskId: task.id,
+          parentMusicId: '',
+          param: JSON.stringify({ model: task.model }),
+          response: { taskId: task.id, sunoData: sunoTracks(task, count) },
+          status,
+          type: 'GENERATE',
+          errorCode: status.endsWith('ERROR') || status.endsWith('FAILED') ? 400 : null,
+          errorMessage: status === 'SENSITIVE_WORD_ERROR' ? 'Contains sensitive words' : status.endsWith('FAILED') ? 'Audio generation failed' : null,
+        },
+      });
+    }
+    json(res, 200, { code: 404, msg: 'Wrong method or path', data: null });
+  };
+
+  const handleMureka = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (req.headers.authorization !== `Bearer ${apiKey}`) return json(res, 401, { error: { message: 'Invalid API key' } });
+    if (req.method === 'POST' && url.pathname === '/v1/lyrics/generate') {
+      const body = await readJson(req);
+      if (!body || typeof body.prompt !== 'string' || !body.prompt) return json(res, 400, { error: { message: 'prompt is required' } });
+      return json(res, 200, { title: 'Simulated Lyrics', lyrics: `[Verse]\n${body.prompt}\n[Chorus]\nla la la` });
+    }
+    const gen = /^\/v1\/(song|instrumental)\/generate$/.exec(url.pathname);
+    if (req.method === 'POST' && gen) {
+      sim.generateCalls.mureka++;
+      if (submitFault(res, 'mureka')) return;
+      const body = await readJson(req);
+      if (!body || typeof body.model !== 'string') return json(res, 400, { error: { message: 'model is required' } });
+      if (gen[1] === 'song' && (typeof body.lyrics !== 'string' || !body.lyrics)) return json(res, 400, { error: { message: 'lyrics is required' } });
+      if (gen[1] === 'instrumental' && (typeof body.prompt !== 'string' || !body.prompt)) return json(res, 400, { error: { message: 'prompt is required' } });
+      const text = `${body.lyrics ?? ''} ${body.prompt ?? ''}`;
+      if (text.includes(SENSITIVE_WORD)) return json(res, 400, { error: { message: 'The content violates the content policy' } });
+      const task: SimTask = { id: String(Date.now()) + Math.floor(Math.random() * 1e6), provider: 'mureka', kind: gen[1] as 'song', createdAt: Date.now(), sensitive: text.includes(SENSITIVE_WORD), fail: sim.faults.failTasks === true, title: 'Simulated Song', model: body.model === 'auto' ? 'mureka-7.5' : body.model, queries: 0 };
+      sim.tasks.set(task.id, task);
+      return json(res, 200, { id: task.id, created_at: Math.floor(task.createdAt / 1000), model: task.model, status: 'preparing' });
+    }
+    const query = /^\/v1\/(song|instrumental)\/query\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && query) {
+      if (queryFault(res)) return;
+      const task = sim.tasks.get(decodeURIComponent(query[2]!));
+      if (!task || task.kind !== query[1]) return json(res, 404, { error: { message: 'task not found' } });
+      task.queries++;
+      if (sim.faults.malformedStatus) return json(res, 200, { id: task.id, status: 42 });
+      const status = murekaStatus(task);
+      return json(res, 200, {
+        id: task.id,
+        created_at: Math.floor(task.createdAt / 1000),
+        finished_at: status === 'succeeded' || status === 'failed' ? Math.floor(Date.now() / 1000) : undefined,
+        model: task.model,
+        status,
+        failed_reason: status === 'failed' ? (task.sensitive ? 'The content violates the content policy' : 'generation failed') : undefined,
+        choices: status === 'succeeded' ? files.map((f, i) => ({ index: i, id: `${task.id}-${i}`, url: fileUrl(task, i, 'mp3'), flac_url: `${sim.url}/files/${task.id}/${i}.flac`, duration: Math.round(f.durationSeconds * 1000) })) : undefined,
+      });
+    }
+    json(res, 404, { error: { message: 'not found' } });
+  };
+
+  // ---- Replicate (predictions API + Standard Webhooks signed deliveries) ----
+  const predictionStage = (p: SimPrediction) => Math.min(3, Math.floor((Date.now() - p.createdAt) / stepMs));
+  const replicateView = (p: SimPrediction) => {
+    const status = sim.faults.failTasks && predictionStage(p) === 3 ? 'failed' : REPLICATE_SEQUENCE[predictionStage(p)]!;
+    const stems = { vocals: `${sim.url}/files/${p.id}/0.mp3`, drums: `${sim.url}/files/${p.id}/1.mp3`, bass: `${sim.url}/files/${p.id}/0.mp3`, other: `${sim.url}/files/${p.id}/1.mp3` };
+    return {
+      id: p.id,
+      model: p.model,
+      version: 'sim-version',
+      input: p.input,
+      logs: '',
+      output: status === 'succeeded' ? stems : null,
+      error: status === 'failed' ? 'simulated failure' : null,
+      status,
+      created_at: new Date(p.createdAt).toISOString(),
+      urls: { get: `${sim.url}/v1/predictions/${p.id}`, cancel: `${sim.url}/v1/predictions/${p.id}/cancel` },
+    };
+  };
+  const sendReplicateWebhook = async (p: SimPrediction) => {
+    if (!p.webhook) return;
+    const body = JSON.stringify(replicateView(p));
+    const id = `msg_${randomUUID()}`;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signStandardWebhook(sim.replicateWebhookSecret, id, timestamp, body) };
+    lastWebhook = { url: p.webhook, headers, body };
+    try {
+      const res = await fetch(p.webhook, { method: 'POST', headers, body });
+      await res.arrayBuffer();
+      sim.callbacksSent.push({ taskId: p.id, type: `replicate:${JSON.parse(body).status}`, status: res.status });
+    } catch {
+      sim.callbacksSent.push({ taskId: p.id, type: 'replicate', status: 0 });
+    }
+  };
+  const handleReplicate = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (req.headers.authorization !== `Bearer ${apiKey}`) return json(res, 401, { title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 });
+    const byModel = /^\/v1\/models\/([^/]+)\/([^/]+)\/predictions$/.exec(url.pathname);
+    if (req.method === 'POST' && (byModel || url.pathname === '/v1/predictions')) {
+      sim.generateCalls.replicate++;
+      if (submitFault(res, 'replicate')) return;
+      const body = await readJson(req);
+      if (!body || typeof body.input !== 'object' || body.input === null) return json(res, 422, { detail: 'input is required', status: 422 });
+      if (!byModel && typeof body.version !== 'string') return json(res, 422, { detail: 'version is required', status: 422 });
+      const p: SimPrediction = { id: randomUUID().replaceAll('-', '').slice(0, 26), provider: 'replicate', createdAt: Date.now(), webhook: typeof body.webhook === 'string' ? body.webhook : undefined, events: Array.isArray(body.webhook_events_filter) ? body.webhook_events_filter.map(String) : ['start', 'output', 'logs', 'completed'], input: body.input as Record<string, unknown>, model: byModel ? `${byModel[1]}/${byModel[2]}` : 'sim/model' };
+      sim.predictions.set(p.id, p);
+      if (sim.faults.callbacks !== 'never') {
+        if (p.events.includes('start')) later(20, () => void sendReplicateWebhook(p));
+        if (p.events.includes('completed')) {
+          const copies = sim.faults.callbacks === 'duplicate' ? 2 : 1;
+          for (let c = 0; c < copies; c++) later(3 * stepMs + 20 + c * 10, () => void sendReplicateWebhook(p));
+        }
+      }
+      return json(res, 201, replicateView(p));
+    }
+    const get = /^\/v1\/predictions\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && get) {
+      if (queryFault(res)) return;
+      const p = sim.predictions.get(get[1]!);
+      return p ? json(res, 200, replicateView(p)) : json(res, 404, { detail: 'Not found.', status: 404 });
+    }
+    json(res, 404, { detail: 'Not found.', status: 404 });
+  };
+
+  // ---- fal queue API ----
+  const handleFal = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (req.headers.authorization !== `Key ${apiKey}`) return json(res, 401, { detail: 'Unauthorized' });
+    const parts = url.pathname.split('/').filter(Boolean);
+    const at = parts.indexOf('requests');
+    if (req.method === 'GET' && at === 2) {
+      if (queryFault(res)) return;
+      const p = sim.predictions.get(parts[3] ?? '');
+      if (!p || p.model.split('/').slice(0, 2).join('/') !== parts.slice(0, 2).join('/')) return json(res, 404, { detail: 'Request not found' });
+      const status = FAL_SEQUENCE[predictionStage(p)]!;
+      if (parts[4] === 'status') return json(res, 200, { status, queue_position: status === 'IN_QUEUE' ? 0 : undefined, response_url: `${sim.url}/${parts[0]}/${parts[1]}/requests/${p.id}` });
+      if (status !== 'COMPLETED') return json(res, 400, { detail: 'Request is still in progress' });
+      return json(res, 200, { description: 'An upbeat simulated song with bright synths.', genre: 'pop', mood: 'happy' });
+    }
+    if (req.method === 'POST' && parts.length >= 2) {
+      sim.generateCalls.fal++;
+      if (submitFault(res, 'fal')) return;
+      const body = await readJson(req);
+      if (!body) return json(res, 422, { detail: [{ msg: 'body must be a JSON object' }] });
+      const p: SimPrediction = { id: randomUUID(), provider: 'fal', createdAt: Date.now(), webhook: url.searchParams.get('fal_webhook') ?? undefined, events: [], input: body, model: parts.join('/') };
+      sim.predictions.set(p.id, p);
+      const app = parts.slice(0, 2).join('/');
+      return json(res, 200, { request_id: p.id, response_url: `${sim.url}/${app}/requests/${p.id}`, status_url: `${sim.url}/${app}/requests/${p.id}/status`, cancel_url: `${sim.url}/${app}/requests/${p.id}/cancel` });
+    }
+    json(res, 404, { detail: 'Not found' });
+  };
+
+  const handleFiles = (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
+    const m = /^\/(files|redirect|huge|html|slow)\/([^/]+)\/(\d)\.(mp3|jpeg)$/.exec(url.pathname);
+    if (!m) return false;
+    const [, mode, , index, ext] = m;
+    const file = files[Number(index)]!;
+    const body = ext === 'mp3' ? file.mp3 : file.cover;
+    const type = ext === 'mp3' ? 'audio/mpeg' : 'image/jpeg';
+    if (mode === 'redirect') {
+      res.writeHead(302, { location: `http://10.0.0.7/${ext}` });
+      res.end();
+    } else if (mode === 'huge') {
+      // Claims nothing, then streams far more than any song: the size limit must cut it off.
+      res.writeHead(200, { 'content-type': type });
+      const chunk = Buffer.alloc(1024 * 1024, 7);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 512 && res.write(chunk)) sent++;
+        if (sent < 512) res.once('drain', pump);
+        else res.end();
+      };
+      res.on('close', () => (sent = 512));
+      pump();
+    } else if (mode === 'html') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>not audio</html>');
+    } else if (mode === 'slow') {
+      res.writeHead(200, { 'content-type': type, 'content-length': String(body.length) });
+      res.write(body.subarray(0, 10));
+      later(60_000, () => res.end(body.subarray(10)));
+    } else {
+      res.writeHead(200, { 'content-type': type, 'content-length': String(body.length) });
+      res.end(body);
+    }
+    return true;
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    if (handleFiles(req, res, url)) return;
+    const route = () =>
+      url.pathname.startsWith('/api/v1/')
+        ? handleSuno(req, res, url)
+        : url.pathname.startsWith('/v1/predictions') || url.pathname.startsWith('/v1/models/')
+          ? handleReplicate(req, res, url)
+          : url.pathname.startsWith('/fal-ai/')
+            ? handleFal(req, res, url)
+            : handleMureka(req, res, url);
+    const go = () => void route().catch((e: Error) => json(res, 500, { error: { message: e.message } }));
+    const isSuno = url.pathname.startsWith('/api/v1/');
+    const slow = sim.faults.slowMs && (!sim.faults.slowProvider || sim.faults.slowProvider === (isSuno ? 'suno' : 'mureka'));
+    if (slow) later(sim.faults.slowMs!, go);
+    else go();
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  sim.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sim.close = async () => {
+    for (const t of timers) clearTimeout(t);
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  };
+  return sim;
+}
