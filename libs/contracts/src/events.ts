@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { JobKind, JobStatus } from './jobs.js';
+import { JobResource } from './api/jobs.js';
 
-/** Published on every status or progress change of a job; the gateway relays it to SSE clients. */
+/** One status or progress change of a job: the whole job object, and whose it is (for routing only). */
 export const JobEvent = z.object({
-  job_id: z.uuid(),
   user_id: z.uuid(),
-  kind: JobKind,
-  status: JobStatus,
-  progress: z.number().int().min(0).max(100),
-  at: z.string(),
+  job: JobResource,
 });
 export type JobEvent = z.infer<typeof JobEvent>;
-
-export const JOB_EVENTS_CHANNEL = '{muse}:job-events';

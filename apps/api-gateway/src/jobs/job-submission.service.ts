@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JOBS, JobNameForKind, type JobKind, type JobResource } from '@muse/contracts';
 import { asUser, IdempotencyRepository, JobsRepository, type Database, type Identity, type UserTransaction } from '@muse/db';
-import { currentCorrelationId, newCorrelationId } from '@muse/platform';
+import { currentCorrelationId, currentTraceparent, newCorrelationId } from '@muse/platform';
 import { Problem } from '../common/problem.js';
+import { AccountLimitsService } from '../credits/account-limits.service.js';
 import { DATABASE } from '../core/tokens.js';
 import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 import { presentJob } from './job.presenter.js';
@@ -18,6 +19,8 @@ export interface Submission {
   callbackUrl?: string;
   /** Request fields the worker needs beyond the domain row. */
   payload: Record<string, unknown>;
+  /** Credits this job costs; default: the configured price of its kind (CREDIT_PRICES). */
+  price?: number;
   /** Writes the domain row in the same transaction and says what it is. */
   createResource: (trx: UserTransaction, jobId: string) => Promise<{ type: string; id: string }>;
 }
@@ -44,6 +47,7 @@ export class JobSubmissionService {
     private readonly jobs: JobsRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly relay: OutboxRelayService,
+    private readonly limits: AccountLimitsService,
   ) {}
 
   async submit(identity: Identity, s: Submission): Promise<SubmissionResult> {
@@ -52,9 +56,10 @@ export class JobSubmissionService {
     return result;
   }
 
-  private write(identity: Identity, s: Submission): Promise<SubmissionResult> {
+  private async write(identity: Identity, s: Submission): Promise<SubmissionResult> {
     const jobName = JobNameForKind[s.kind];
     if (!jobName) throw new Problem(501, 'not-implemented', `${s.kind} jobs are not available yet`);
+    await this.limits.assertEnabled(s.kind, s.provider);
     const correlationId = currentCorrelationId() ?? newCorrelationId();
     const hash = createHash('sha256').update(stableJson(s.body)).digest('hex');
 
@@ -80,8 +85,12 @@ export class JobSubmissionService {
         idempotency_key: s.idempotencyKey ?? null,
         callback_url: s.callbackUrl ?? null,
         correlation_id: correlationId,
+        trace_parent: currentTraceparent() ?? null, // the outbox trigger carries it to the worker
         payload: JSON.stringify(s.payload),
       });
+      // Plan limits and the debit, after the replay check (a replay costs nothing) and last before commit,
+      // so the user's row is locked as briefly as possible; the ledger names the job; a refusal rolls everything back.
+      await this.limits.charge(trx, identity, s.kind, id, s.price);
       const body = presentJob(job);
       if (s.idempotencyKey) await this.idempotency.saveResponse(trx, identity.userId, s.idempotencyKey, 202, body);
       return { status: 202, job: body, replayed: false };

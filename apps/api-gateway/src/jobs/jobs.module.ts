@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OutboxModule } from '../outbox/outbox.module.js';
+import { jobEventsProvider } from '@muse/platform';
+import { JobControlService } from './job-control.service.js';
 import { JobSubmissionService } from './job-submission.service.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
@@ -7,7 +9,12 @@ import { JobsService } from './jobs.service.js';
 @Module({
   imports: [OutboxModule],
   controllers: [JobsController],
-  providers: [JobsService, JobSubmissionService],
+  providers: [
+    JobsService,
+    JobSubmissionService,
+    JobControlService,
+    jobEventsProvider,
+  ],
   exports: [JobSubmissionService],
 })
 export class JobsModule {}

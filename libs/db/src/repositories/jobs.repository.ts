@@ -89,6 +89,29 @@ export class JobsRepository {
       .executeTakeFirst();
   }
 
+  /** Ends a job that has not finished; undefined when it already had (a terminal job never changes). */
+  cancel(db: Kysely<DB>, id: string): Promise<Job | undefined> {
+    return db
+      .updateTable('jobs')
+      .set({ status: 'cancelled', completed_at: sql`now()`, error: JSON.stringify({ code: 'cancelled', message: 'cancelled by the user' }) })
+      .where('id', '=', id)
+      .where('status', 'in', ['pending', 'processing'])
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Returns a failed job with attempts left to pending; undefined when it is not failed or has none left. */
+  retry(db: Kysely<DB>, id: string): Promise<Job | undefined> {
+    return db
+      .updateTable('jobs')
+      .set({ status: 'pending', progress: 0, error: null, result: null, completed_at: null })
+      .where('id', '=', id)
+      .where('status', '=', 'failed')
+      .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
+      .returningAll()
+      .executeTakeFirst();
+  }
+
   /** Jobs that should be moving but have not changed for a while: candidates for re-publishing. */
   findStale(db: Kysely<DB>, olderThan: Date, limit: number): Promise<Job[]> {
     return db
