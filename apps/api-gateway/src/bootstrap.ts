@@ -4,16 +4,21 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Queue } from 'bullmq';
 import express from 'express';
 import { ALL_QUEUES, type QueueName } from '@muse/contracts';
+import { UsersRepository } from '@muse/db';
 import {
   createMetricsRegistry,
   createResources,
   httpMetrics,
   httpMetricsMiddleware,
+  httpTracingMiddleware,
+  initTracing,
   newCorrelationId,
   registerQueueGauges,
   requestContext,
 } from '@muse/platform';
+import { DASHBOARD_PATH, queueDashboard } from './admin-queues/queue-dashboard.js';
 import { AppModule } from './app.module.js';
+import { TokenService } from './auth/token.service.js';
 import { bodyParserErrorHandler, ProblemFilter } from './common/problem.filter.js';
 import type { GatewayConfig } from './config.js';
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
@@ -29,6 +34,7 @@ const CORRELATION_HEADER = /^[\w.:-]{1,128}$/;
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const resources = createResources(config, 'api-gateway', { redisFailFast: true });
   const { logger, redis } = resources;
+  initTracing(logger);
   const queues = new Map<QueueName, Queue>(
     ALL_QUEUES.map((name) => {
       const queue = new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX });
@@ -42,10 +48,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ ...resources, queues }, { registry, checks: resources.checks }), {
     bodyParser: false,
     logger: false,
+    abortOnError: false, // throw, so a wiring error is reported instead of a silent exit
   });
   app.disable('x-powered-by');
   app.set('etag', false); // API responses are not conditional; hashing every body is wasted work
   app.set('trust proxy', 'loopback');
+  app.use(httpTracingMiddleware());
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
     const given = req.header('x-request-id');
     const correlationId = given && CORRELATION_HEADER.test(given) ? given : newCorrelationId();
@@ -53,7 +61,21 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     requestContext.run({ correlationId }, next);
   });
   app.use(httpMetricsMiddleware(httpMetrics(registry)));
-  app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'], strict: true }));
+  const tokens = app.get(TokenService);
+  const users = app.get(UsersRepository);
+  app.use(
+    DASHBOARD_PATH,
+    queueDashboard({
+      queues,
+      jwtSecret: config.JWT_SECRET,
+      secureCookies: config.NODE_ENV === 'production',
+      logger,
+      verifyAccessToken: (token) => tokens.verify(token),
+      isAdmin: async (userId) => (await users.roles(resources.db, userId)).includes('admin'),
+    }),
+  );
+  // Webhook signatures (Standard Webhooks) are over the exact bytes received, so those are kept beside the parsed body.
+  app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'], strict: true, verify: (req, _res, buf) => void ((req as { rawBody?: Buffer }).rawBody = buf) }));
   app.use(bodyParserErrorHandler);
   app.useGlobalFilters(new ProblemFilter(logger));
   app.enableShutdownHooks();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { SignJWT } from 'jose';
 import { sql } from 'kysely';
+import { AccountsRepository, CreditsRepository } from '@muse/db';
 import { loadConfig } from '@muse/platform';
 import { StorageService } from '@muse/storage';
 import { createGateway, type Gateway } from '../src/bootstrap.js';
@@ -44,7 +45,8 @@ describe('api gateway', () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    config = loadConfig(GatewayConfig, serviceEnv(t.url, { OUTBOX_POLL_MS: '60000', STALE_JOB_SECONDS: '3600' }));
+    // These tests are about submission mechanics, not plan limits (accounts.int.spec covers those): generous rate limits here.
+    config = loadConfig(GatewayConfig, serviceEnv(t.url, { OUTBOX_POLL_MS: '60000', STALE_JOB_SECONDS: '3600', RATE_LIMITS: JSON.stringify({ 'generate-music': { requests: 10_000, per_seconds: 60 }, 'api-general': { requests: 10_000, per_seconds: 60 }, auth: { requests: 1000, per_seconds: 60 } }) }));
     const storage = new StorageService({ endpoint: config.S3_ENDPOINT, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
     await storage.ensureBuckets();
     storage.destroy();
@@ -54,6 +56,12 @@ describe('api gateway', () => {
     base = base.replace('[::1]', '127.0.0.1');
     alice = await signup('alice@example.com');
     bob = await signup('bob@example.com');
+    // Jobs here are never worked, so they stay in flight: put both users on a plan without limits, with credits.
+    await t.db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1 }).execute();
+    for (const user of [alice, bob]) {
+      await new AccountsRepository().setPlan(t.db, user.id, 'test-unlimited');
+      await new CreditsRepository().adjust(t.db, user.id, 1000, 'test setup');
+    }
   });
   afterAll(async () => {
     await gateway.close();

@@ -1,7 +1,7 @@
-import { closeOnSignals, exitOnConfigError, loadConfig, type WorkerConfig } from '@muse/platform';
+import { closeOnSignals, exitOnConfigError, loadConfig } from '@muse/platform';
 import { GenerationWorkerConfig, startGenerationWorker } from './bootstrap.js';
 
-let config: WorkerConfig;
+let config: GenerationWorkerConfig;
 try {
   config = loadConfig(GenerationWorkerConfig);
 } catch (error) {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Queue, type QueueName } from './queues.js';
+import { AnalyticsBatchMessage } from './analytics.js';
+import { ArchiveTrackMessage, SystemJobMessage } from './archiving.js';
 
 export const JOB_KINDS = [
   'generation', 'lyrics', 'stems', 'wav', 'upscale', 'classification', 'description', 'recognition',
@@ -25,6 +27,8 @@ export const JobMessage = z.object({
   jobId: z.uuid(),
   userId: z.uuid(),
   correlationId: z.string().min(1).max(200),
+  /** W3C trace context of the submitting request (ops: tracing across the queue hop); optional. */
+  traceparent: z.string().regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/).optional(),
 });
 export type JobMessage = z.infer<typeof JobMessage>;
 
@@ -32,18 +36,53 @@ export type JobMessage = z.infer<typeof JobMessage>;
 export const ProviderUpdateMessage = JobMessage.extend({
   source: z.enum(['poll', 'callback']),
   callbackLogId: z.uuid().optional(),
+  /** How many polls came before this one: the backoff exponent of the next. */
+  pollCount: z.number().int().min(0).max(10_000).optional(),
 });
 export type ProviderUpdateMessage = z.infer<typeof ProviderUpdateMessage>;
 
 /** The one table of job names: which queue carries them and what their payload is. */
 export const JOBS = {
   'generation.run': { queue: Queue.Generation, kind: 'generation', payload: JobMessage },
-} as const satisfies Record<string, { queue: QueueName; kind: JobKind; payload: z.ZodType }>;
+  // A submitted provider task: a poll tick or a verified callback; the job row says whose it is.
+  'generation.provider-update': { queue: Queue.Generation, kind: null, payload: ProviderUpdateMessage },
+  // Archiving jobs a person submits (restore, admin run); the jobs row payload says which (ArchivingRequest).
+  'archiving.request': { queue: Queue.Archiving, kind: 'archiving', payload: JobMessage },
+  // Studio work on the generation queue (issue 5): the jobs row's resource says which domain row.
+  'wav.run': { queue: Queue.Generation, kind: 'wav', payload: JobMessage },
+  'lyrics.run': { queue: Queue.Generation, kind: 'lyrics', payload: JobMessage },
+  'upscale.run': { queue: Queue.Generation, kind: 'upscale', payload: JobMessage },
+  'section_replacement.run': { queue: Queue.Generation, kind: 'section_replacement', payload: JobMessage },
+  'persona.run': { queue: Queue.Generation, kind: 'persona', payload: JobMessage },
+  'transformation.run': { queue: Queue.Generation, kind: 'transformation', payload: JobMessage },
+  // Platform housekeeping (kind null: no jobs row, fired by BullMQ job schedulers or the scan).
+  'archiving.scan': { queue: Queue.Archiving, kind: null, payload: SystemJobMessage },
+  'archiving.archive-track': { queue: Queue.Archiving, kind: null, payload: ArchiveTrackMessage },
+  'limits.reset-daily': { queue: Queue.Archiving, kind: null, payload: SystemJobMessage },
+  'analytics.ensure-partitions': { queue: Queue.Archiving, kind: null, payload: SystemJobMessage },
+  'analytics.ingest': { queue: Queue.Analytics, kind: null, payload: AnalyticsBatchMessage },
+  // Audio intelligence (issue 6): CPU-heavy listening work, all on the stems queue.
+  'stems.separate': { queue: Queue.Stems, kind: 'stems', payload: JobMessage },
+  'classification.run': { queue: Queue.Stems, kind: 'classification', payload: JobMessage },
+  'description.run': { queue: Queue.Stems, kind: 'description', payload: JobMessage },
+  'recognition.run': { queue: Queue.Stems, kind: 'recognition', payload: JobMessage },
+} as const satisfies Record<string, { queue: QueueName; kind: JobKind | null; payload: z.ZodType }>;
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
 
 export const JobNameForKind: Partial<Record<JobKind, JobName>> = {
   generation: 'generation.run',
+  archiving: 'archiving.request',
+  stems: 'stems.separate',
+  classification: 'classification.run',
+  description: 'description.run',
+  recognition: 'recognition.run',
+  wav: 'wav.run',
+  lyrics: 'lyrics.run',
+  upscale: 'upscale.run',
+  section_replacement: 'section_replacement.run',
+  persona: 'persona.run',
+  transformation: 'transformation.run',
 };
 
 export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {

@@ -160,7 +160,7 @@ export interface TrackStemsTable {
   version_id: string | null;
   stem_type: 'vocals' | 'drums' | 'bass' | 'other' | 'instrumental';
   audio_url: string;
-  separation_mode: 'suno_stems' | 'replicate_demucs';
+  separation_mode: 'suno_stems' | 'replicate_demucs' | 'local';
   suno_task_id: string | null;
   metadata: Json;
   created_at: Timestamp;
@@ -222,7 +222,7 @@ export interface LyricsJobsTable {
   prompt: string;
   base_lyrics: string | null;
   is_extension: Defaulted<boolean>;
-  provider: Defaulted<'suno' | 'openai' | 'mureka'>;
+  provider: Defaulted<'suno' | 'openai' | 'mureka' | 'local'>;
   status: Defaulted<'pending' | 'processing' | 'completed' | 'failed'>;
   suno_task_id: string | null;
   mureka_task_id: string | null;
@@ -363,7 +363,7 @@ export interface AudioUpscaleJobsTable {
   track_id: string | null;
   input_audio_url: string;
   output_audio_url: string | null;
-  model_version: Defaulted<'stable-audio-open' | 'audioldm2'>;
+  model_version: Defaulted<'stable-audio-open' | 'audioldm2' | 'local-resample-48k'>;
   guidance_scale: string | null;
   ddim_steps: number | null;
   seed: number | null;
@@ -665,8 +665,21 @@ export interface TracksWithTimestampedLyricsView {
   created_at: Date;
 }
 
+/** API keys (0010): only the SHA-256 of the `sk_…` key is stored. */
+export interface ApiKeysTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
 export interface DesignTables {
   generation_limits: GenerationLimitsTable;
+  api_keys: ApiKeysTable;
   credit_transactions: CreditTransactionsTable;
   counters: CountersTable;
   music_projects: MusicProjectsTable;
@@ -723,6 +736,7 @@ export const DESIGN_TABLE_COLUMNS = {
     'updated_at',
   ],
   credit_transactions: ['id', 'user_id', 'amount', 'balance_after', 'reason', 'kind', 'job_id', 'created_at'],
+  api_keys: ['id', 'user_id', 'name', 'key_hash', 'key_prefix', 'last_used_at', 'revoked_at', 'created_at'],
   counters: ['name', 'value', 'updated_at'],
   music_projects: [
     'id', 'user_id', 'name', 'description', 'cover_url', 'genre', 'mood', 'target_tracks_count', 'completed_tracks',

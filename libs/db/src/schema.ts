@@ -185,6 +185,8 @@ export interface JobsTable {
   idempotency_key: string | null;
   callback_url: string | null;
   correlation_id: string | null;
+  /** W3C traceparent of the submitting request (0012); the enqueue trigger copies it into the outbox payload. */
+  trace_parent: Defaulted<string | null>;
   payload: Json;
   result: NullableJson;
   error: NullableJson;
@@ -218,6 +220,20 @@ export interface IdempotencyKeysTable {
   expires_at: Timestamp;
 }
 
+/** Recognition index (0015): landmark hashes of tracks; worker-only (RLS closed to users). */
+export interface AudioFingerprintsTable {
+  hash: number;
+  track_id: string;
+  t: number;
+}
+
+export interface AudioFingerprintTracksTable {
+  track_id: string;
+  audio_url: string;
+  hashes: number;
+  indexed_at: Defaulted<Timestamp>;
+}
+
 export interface DB extends DesignTables {
   'auth.users': AuthUsersTable;
   subscription_plans: SubscriptionPlansTable;
@@ -231,6 +247,8 @@ export interface DB extends DesignTables {
   jobs: JobsTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  audio_fingerprints: AudioFingerprintsTable;
+  audio_fingerprint_tracks: AudioFingerprintTracksTable;
 }
 
 export type Job = Selectable<JobsTable>;

@@ -75,6 +75,7 @@ const SPECS: Spec[] = [
 
   // ---- credits, limits, counters
   { table: 'generation_limits', row: (f) => ({ user_id: f.alice }), insert: (f) => ({ user_id: f.bob }), update: { generations_used_today: 0 }, allow: OWNER_READS },
+  { table: 'api_keys', row: (f) => ({ id: f.apiKey }), insert: (f) => ({ user_id: f.alice, name: 'k', key_hash: 'b'.repeat(64), key_prefix: 'sk_b' }), update: { name: 'renamed' }, allow: { select: 'O', insert: 'O', update: 'O', delete: '' } },
   { table: 'credit_transactions', row: (f) => ({ id: f.credit }), insert: (f) => ({ user_id: f.alice, amount: 100, balance_after: 100, reason: 'gift', kind: 'production' }), update: { reason: 'x' }, allow: OWNER_READS },
   { table: 'counters', row: () => ({ name: 'tracks_generated' }), insert: () => ({ name: 'new_counter' }), update: { value: 0 }, allow: SYSTEM },
   { table: 'rate_limit_buckets', row: (f) => ({ key: `${f.alice}:generate-music` }), insert: () => ({ key: 'k', tokens: 1, window_start: 0, last_refill: 0 }), update: { tokens: 99 }, allow: SYSTEM },
@@ -240,6 +241,7 @@ describe('access matrix of every table', () => {
     await db.insertInto('idempotency_keys').values({ user_id: alice, key: 'k1', request_method: 'POST', request_path: '/', request_hash: 'h' }).execute();
 
     await db.insertInto('generation_limits').values({ user_id: alice }).execute();
+    f.apiKey = await one(db.insertInto('api_keys').values({ user_id: alice, name: 'script', key_hash: 'a'.repeat(64), key_prefix: 'sk_a' }).returning('id'));
     f.credit = await one(db.insertInto('credit_transactions').values({ user_id: alice, amount: -1, balance_after: 9, reason: 'generation', kind: 'production' }).returning('id'));
     await db.insertInto('counters').values({ name: 'tracks_generated', value: 1 }).execute();
     await db.insertInto('rate_limit_buckets').values({ key: `${alice}:generate-music`, tokens: 10, window_start: 0, last_refill: 0 }).execute();

@@ -56,7 +56,7 @@ describe('design functions and triggers', () => {
       }
       const profile = await db.selectFrom('profiles').select(['credits_remaining', 'credits_used_today']).where('id', '=', u).executeTakeFirstOrThrow();
       expect(profile).toEqual({ credits_remaining: 0, credits_used_today: 10 });
-      const ledger = await db.selectFrom('credit_transactions').select(['amount', 'balance_after', 'kind']).where('user_id', '=', u).execute();
+      const ledger = await db.selectFrom('credit_transactions').select(['amount', 'balance_after', 'kind']).where('user_id', '=', u).where('reason', '<>', 'signup_grant').execute();
       expect(ledger).toHaveLength(10);
       expect(ledger.every((l) => l.amount === -1 && l.kind === 'production')).toBe(true);
       expect(ledger.map((l) => l.balance_after).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -87,7 +87,7 @@ describe('design functions and triggers', () => {
       const p = await sql<{ credits_remaining: number; test_credits_remaining: number }>`
         select credits_remaining, test_credits_remaining from public.profiles where id = ${u}`.execute(db);
       expect(p.rows).toEqual([{ credits_remaining: 10, test_credits_remaining: 70 }]);
-      expect(await db.selectFrom('credit_transactions').select(['amount', 'kind', 'balance_after']).where('user_id', '=', u).execute())
+      expect(await db.selectFrom('credit_transactions').select(['amount', 'kind', 'balance_after']).where('user_id', '=', u).where('reason', '<>', 'signup_grant').execute())
         .toEqual([{ amount: -30, kind: 'test', balance_after: 70 }]);
     });
 

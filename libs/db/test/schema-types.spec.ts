@@ -37,12 +37,14 @@ const SPINE_TABLE_COLUMNS = {
   jobs: [
     'id', 'user_id', 'kind', 'status', 'progress', 'attempts', 'max_attempts', 'queue_name', 'job_name', 'resource_type', 'resource_id', 'provider',
     'provider_task_id', 'idempotency_key', 'callback_url', 'correlation_id', 'payload', 'result', 'error', 'created_at',
-    'updated_at', 'started_at', 'completed_at',
+    'updated_at', 'started_at', 'completed_at', 'trace_parent',
   ],
   outbox: ['id', 'queue_name', 'job_name', 'queue_job_id', 'payload', 'created_at', 'published_at', 'publish_attempts', 'last_error'],
   idempotency_keys: [
     'user_id', 'key', 'request_method', 'request_path', 'request_hash', 'response_status', 'response_body', 'created_at', 'expires_at',
   ],
+  audio_fingerprints: ['hash', 'track_id', 't'],
+  audio_fingerprint_tracks: ['track_id', 'audio_url', 'hashes', 'indexed_at'],
 } as const satisfies { readonly [K in SpineTable]: readonly (keyof DB[K] & string)[] };
 
 /**

@@ -11,3 +11,6 @@ export * from './tokens.js';
 export * from './job-events.js';
 export * from './worker-app.js';
 export * from './resources.js';
+export * from './tracing.js';
+export * from './http-tracing.middleware.js';
+export * from './analytics.js';

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { CreateGenerationBody, JobResource, ListJobsQuery, SignupBody, TokenBody, TokenResponse } from '@muse/contracts';
+import { AdminUpdateUserBody, CreateApiKeyBody, PutSettingBody, UpdateProfileBody } from '@muse/contracts';
+import { analyticsOpenApiPaths } from '../analytics/openapi-paths.js';
+import { studioOpenApiPaths } from '../wav/studio-openapi.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
@@ -17,6 +20,7 @@ const Problem = {
 };
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const limitProblem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/LimitProblem' } } } });
 const json = (description: string, ref: string) => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const body = (ref: string) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const idParam = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
@@ -44,6 +48,16 @@ export function buildOpenApi(serverUrl?: string) {
         CreateGenerationBody: schema(CreateGenerationBody),
         Job: schema(JobResource),
         Track: { type: 'object', description: 'A track row: the columns of `tracks`', additionalProperties: true },
+        UpdateProfileBody: schema(UpdateProfileBody),
+        CreateApiKeyBody: schema(CreateApiKeyBody),
+        AdminUpdateUserBody: schema(AdminUpdateUserBody),
+        PutSettingBody: schema(PutSettingBody),
+        Me: { type: 'object', description: 'profile, roles, plan, credits (remaining, used today, prices per job kind), usage_today (credits, generations, resets_at), limits (daily, max_concurrent_generations, rate_limits), jobs_in_flight', additionalProperties: true },
+        LimitProblem: {
+          allOf: [{ $ref: '#/components/schemas/Problem' }],
+          description: 'A refused request because a limit was hit; `limit` says which and when it frees',
+          properties: { limit: { type: 'object', required: ['name', 'limit'], properties: { name: { type: 'string' }, limit: { type: 'integer' }, used: { type: 'integer' }, remaining: { type: 'integer' }, resets_at: { type: 'string', format: 'date-time' }, retry_after_seconds: { type: 'integer' } } } },
+        },
         TrackVersion: { type: 'object', description: 'A `track_versions` row', additionalProperties: true },
       },
     },
@@ -60,13 +74,57 @@ export function buildOpenApi(serverUrl?: string) {
           ...secured,
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } }],
           requestBody: body('CreateGenerationBody'),
-          responses: { '202': { ...json('the job; follow it at Location', 'Job'), headers: { Location: { schema: { type: 'string' } } } }, '400': problem('invalid input'), ...authErrors, '413': problem('body too large'), '422': problem('provider unavailable or idempotency key reused') },
+          responses: { '202': { ...json('the job; follow it at Location', 'Job'), headers: { Location: { schema: { type: 'string' } } } }, '400': problem('invalid input'), ...authErrors, '413': problem('body too large'), '422': problem('provider unavailable or idempotency key reused'), '402': limitProblem('not enough credits for this job'), '403': limitProblem('a plan limit: concurrent jobs, or the daily credit/generation limit (resets 00:00 UTC)'), '429': limitProblem('rate limit; see Retry-After and RateLimit-* headers'), '503': problem('maintenance, or this job kind/provider is switched off') },
         },
       },
       '/v1/jobs': { get: { summary: "The caller's jobs, newest first", ...secured, parameters: queryParameters(ListJobsQuery), responses: { '200': { description: '{data, next_cursor}' }, '400': problem('invalid query'), ...authErrors } } },
       '/v1/jobs/{id}': { get: { summary: 'One job of the caller', ...secured, parameters: [idParam()], responses: { '200': json('the job', 'Job'), ...authErrors, '404': problem('no such job of yours') } } },
+      '/v1/jobs/{id}/cancel': { post: { summary: 'Cancel a job that has not finished (a finished one is returned unchanged)', ...secured, parameters: [idParam()], responses: { '200': json('the job', 'Job'), ...authErrors, '404': problem('no such job of yours') } } },
+      '/v1/jobs/{id}/retry': { post: { summary: 'Run a failed job again (3 attempts in total per job)', ...secured, parameters: [idParam()], responses: { '202': json('the job, pending again', 'Job'), ...authErrors, '404': problem('no such job of yours'), '409': problem('not failed, or no attempts left') } } },
+      '/v1/stream': {
+        get: {
+          summary: "Server-Sent Events: `event: job` with the job object on every change of the caller's jobs; send Last-Event-ID to resume",
+          ...secured,
+          parameters: [{ name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', pattern: '^\\d+-\\d+$' } }],
+          responses: { '200': { description: 'text/event-stream' }, '400': problem('malformed Last-Event-ID'), ...authErrors },
+        },
+      },
       '/v1/tracks/{id}': { get: { summary: 'A track (own or public)', ...secured, parameters: [idParam()], responses: { '200': json('the track', 'Track'), ...authErrors, '404': problem('not found') } } },
       '/v1/tracks/{id}/versions': { get: { summary: "A track's versions", ...secured, parameters: [idParam()], responses: { '200': { description: '{data, next_cursor}' }, ...authErrors, '404': problem('not found') } } },
+      '/v1/webhooks/{provider}': {
+        post: {
+          summary: 'Provider callback (e.g. suno). Authenticated by the per-job token the platform put in the callback URL; logged, de-duplicated, handed to the worker',
+          parameters: [
+            { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['suno', 'replicate'] } },
+            { name: 'job', in: 'query', required: true, schema: { type: 'string', format: 'uuid' } },
+            { name: 'token', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+          responses: { '200': { description: '{status: accepted | duplicate | ignored}' }, '400': problem('malformed callback body'), '401': problem('missing or wrong callback token'), '404': problem('unknown provider or job'), '409': problem('callback names another task') },
+        },
+      },
+      '/v1/me': {
+        get: { summary: 'The caller: profile, plan, credits, today\'s usage, limits, jobs in flight', ...secured, responses: { '200': json('the account', 'Me'), ...authErrors } },
+        patch: { summary: 'Change profile fields (full_name, avatar_url, bio, website_url, preferences)', ...secured, requestBody: body('UpdateProfileBody'), responses: { '200': json('the account', 'Me'), '400': problem('invalid input; nothing changed'), ...authErrors } },
+      },
+      '/v1/api-keys': {
+        post: { summary: 'Create an API key (`sk_…`, usable as a bearer token); the key is in this response only', ...secured, requestBody: body('CreateApiKeyBody'), responses: { '201': { description: '{id, name, prefix, key, created_at, last_used_at, revoked_at}' }, '400': problem('invalid input'), ...authErrors } },
+        get: { summary: "The caller's API keys (without the secret)", ...secured, responses: { '200': { description: '{data: [{id, name, prefix, created_at, last_used_at, revoked_at}]}' }, ...authErrors } },
+      },
+      '/v1/api-keys/{id}': { delete: { summary: 'Revoke an API key', ...secured, parameters: [idParam()], responses: { '204': { description: 'revoked' }, ...authErrors, '404': problem('no such key of yours') } } },
+      '/v1/admin/users/{id}/roles/{role}': {
+        put: { summary: 'Admin: grant moderator or admin', ...secured, parameters: [idParam(), { name: 'role', in: 'path', required: true, schema: { type: 'string', enum: ['moderator', 'admin'] } }], responses: { '200': { description: '{user_id, roles}' }, '400': problem('unknown role'), ...authErrors, '403': problem('admins only'), '404': problem('no such user') } },
+        delete: { summary: 'Admin: revoke moderator or admin', ...secured, parameters: [idParam(), { name: 'role', in: 'path', required: true, schema: { type: 'string', enum: ['moderator', 'admin'] } }], responses: { '200': { description: '{user_id, roles}' }, '400': problem('unknown role'), ...authErrors, '403': problem('admins only'), '404': problem('no such user') } },
+      },
+      '/v1/admin/users/{id}': {
+        patch: { summary: 'Admin: change the plan and/or adjust credits (ledgered, never below 0); all or nothing', ...secured, parameters: [idParam()], requestBody: body('AdminUpdateUserBody'), responses: { '200': { description: '{id, email, subscription_plan, subscription_tier, credits_remaining}' }, '400': problem('invalid input or unknown plan'), ...authErrors, '403': problem('admins only'), '404': problem('no such user'), '409': problem('the adjustment would overdraw') } },
+      },
+      '/v1/admin/settings/{key}': {
+        get: { summary: 'Admin: an app_settings value', ...secured, parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: '{key, value, is_public, updated_at}' }, ...authErrors, '403': problem('admins only'), '404': problem('no such setting') } },
+        put: { summary: 'Admin: set an app_settings value (maintenance_mode {enabled, message?}, feature_flags {job_kinds?, providers?}, rate_limits {class: {requests, per_seconds}}, provider_config); applies on every replica within SETTINGS_CACHE_MS', ...secured, parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], requestBody: body('PutSettingBody'), responses: { '200': { description: '{key, value, is_public, updated_at}' }, '400': problem('invalid value for this key'), ...authErrors, '403': problem('admins only') } },
+      },
+      ...analyticsOpenApiPaths,
+      ...studioOpenApiPaths,
       '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/health/ready': { get: { summary: 'Readiness: Postgres, Redis and storage reachable', responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },

@@ -3,7 +3,8 @@ import type { Queue } from 'bullmq';
 import client from 'prom-client';
 import { JOBS, MAX_JOB_ATTEMPTS, type JobMessage, type JobName, type QueueName } from '@muse/contracts';
 import { JobsRepository, OutboxRepository, type Database, type OutboxRow } from '@muse/db';
-import { METRICS_REGISTRY, type Logger, type Redis } from '@muse/platform';
+import { contextFromCarrier, METRICS_REGISTRY, toJobTelemetry, tracer, type Logger, type Redis } from '@muse/platform';
+import { SpanKind, trace } from '@opentelemetry/api';
 import type { GatewayConfig } from '../config.js';
 import { CONFIG, DATABASE, LOGGER, QUEUES, REDIS } from '../core/tokens.js';
 
@@ -136,7 +137,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const rejected: number[] = [];
     for (const row of rows) {
       const contract = JOBS[row.job_name as JobName];
-      const valid = contract?.queue === row.queue_name && contract.payload.safeParse(row.payload).success;
+      // BullMQ refuses custom ids with ':'; such a row would fail every batch it is in.
+      const valid = contract?.queue === row.queue_name && !row.queue_job_id.includes(':') && contract.payload.safeParse(row.payload).success;
       if (!valid) {
         this.logger.error({ outbox_id: row.id, job_name: row.job_name }, 'outbox row breaks its job contract; not published');
         rejected.push(row.id);
@@ -149,9 +151,26 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     for (const [name, list] of byQueue) {
       const queue = this.queues.get(name);
       if (!queue) throw new Error(`outbox names unknown queue '${name}'`);
-      await queue.addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...QUEUE_JOB_OPTIONS, jobId: r.queue_job_id } })));
+      await queue.addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...QUEUE_JOB_OPTIONS, jobId: r.queue_job_id, telemetry: this.producerTrace(r) } })));
     }
     return rejected;
+  }
+
+  /**
+   * A PRODUCER span for the hop into the queue, child of the submitting request's span (its traceparent
+   * rides in the payload); its context goes into BullMQ's telemetry metadata for the worker's CONSUMER span.
+   */
+  private producerTrace(row: OutboxRow): { metadata: string } | undefined {
+    const traceparent = (row.payload as { traceparent?: unknown }).traceparent;
+    if (typeof traceparent !== 'string') return undefined;
+    const parent = contextFromCarrier({ traceparent });
+    const span = tracer().startSpan(
+      `publish ${row.job_name}`,
+      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'bullmq', 'messaging.destination.name': row.queue_name, 'messaging.message.id': row.queue_job_id } },
+      parent,
+    );
+    span.end();
+    return toJobTelemetry(trace.setSpan(parent, span));
   }
 
   /** Re-publishes unfinished jobs that no queue holds any more. */
@@ -161,7 +180,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     for (const job of stale) {
       const queue = this.queues.get(job.queue_name as QueueName);
       if (!queue || (await queue.getJob(job.id))) continue;
-      const message: JobMessage = { jobId: job.id, userId: job.user_id, correlationId: job.correlation_id ?? job.id };
+      const message: JobMessage = { jobId: job.id, userId: job.user_id, correlationId: job.correlation_id ?? job.id, ...(job.trace_parent ? { traceparent: job.trace_parent } : {}) };
       await this.outbox.insert(this.db, { queue_name: queue.name, job_name: job.job_name, queue_job_id: job.id, payload: message });
       republished++;
       this.logger.warn({ job_id: job.id }, 'job was missing from its queue; re-published');

@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CreateClassificationBody, CreateDescriptionBody, CreateRecognitionBody } from '@muse/contracts';
+import { AnalysisRepository, Bucket, FingerprintsRepository, TracksRepository, type BucketName, type Identity } from '@muse/db';
+import type { StorageService } from '@muse/storage';
+import { Problem } from '../common/problem.js';
+import { STORAGE } from '../core/tokens.js';
+import { JobSubmissionService, type SubmissionResult } from '../jobs/job-submission.service.js';
+import { ownedVersion } from '../stems/stems.service.js';
+
+const providerUnavailable = (provider: string) =>
+  new Problem(422, 'provider-unavailable', `provider '${provider}' is not available: provider not configured`, [{ path: 'provider', message: 'available: local' }]);
+
+/** Buckets whose objects a caller may have described: their own tracks and uploads (keys start with their id). */
+const DESCRIBABLE: readonly BucketName[] = [Bucket.Tracks, Bucket.AudioLibrary];
+
+@Injectable()
+export class AnalysisService {
+  constructor(
+    @Inject(STORAGE) private readonly storage: StorageService,
+    private readonly submissions: JobSubmissionService,
+    private readonly tracks: TracksRepository,
+    private readonly analysis: AnalysisRepository,
+    private readonly fingerprints: FingerprintsRepository,
+  ) {}
+
+  recognize(identity: Identity, body: CreateRecognitionBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
+    if (body.provider && body.provider !== 'local') throw providerUnavailable(body.provider);
+    const object = body.audio_file_url ? this.ownObject(identity, body.audio_file_url) : undefined;
+    return this.submissions.submit(identity, {
+      kind: 'recognition',
+      method: 'POST',
+      path: '/v1/recognitions',
+      body,
+      idempotencyKey,
+      provider: 'local',
+      payload: {},
+      createResource: async (trx) => {
+        let source = object;
+        let url = body.audio_file_url;
+        if (body.audio_library_id) {
+          // Read as the caller: RLS shows only their own library items; anything else is 404.
+          const item = await this.fingerprints.audioLibraryItem(trx, body.audio_library_id);
+          if (!item || item.user_id !== identity.userId) throw new Problem(404, 'not-found', 'audio library item not found');
+          source = this.ownObject(identity, item.file_url);
+          url = item.file_url;
+        }
+        const row = await this.fingerprints.createRecognition(trx, { userId: identity.userId, audioFileUrl: url!, source: source! });
+        return { type: 'song_recognition', id: row.id };
+      },
+    });
+  }
+
+  classify(identity: Identity, trackId: string, body: CreateClassificationBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
+    if (body.provider && body.provider !== 'local') throw providerUnavailable(body.provider);
+    return this.submissions.submit(identity, {
+      kind: 'classification',
+      method: 'POST',
+      path: `/v1/tracks/${trackId}/classifications`,
+      body,
+      idempotencyKey,
+      provider: 'local',
+      payload: { classifier_type: body.classifier_type },
+      createResource: async (trx) => {
+        const { track, version } = await ownedVersion(trx, this.tracks, identity, trackId, body.version_id);
+        const row = await this.analysis.createClassification(trx, { trackId: track.id, classifierType: body.classifier_type, inputAudioUrl: version.audio_url!, versionId: version.id });
+        return { type: 'music_classification', id: row.id };
+      },
+    });
+  }
+
+  describe(identity: Identity, body: CreateDescriptionBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
+    if (body.provider && body.provider !== 'local') throw providerUnavailable(body.provider);
+    // Only files this platform stores for the caller: the worker never fetches arbitrary URLs.
+    const object = body.audio_file_url ? this.ownObject(identity, body.audio_file_url) : undefined;
+    return this.submissions.submit(identity, {
+      kind: 'description',
+      method: 'POST',
+      path: '/v1/descriptions',
+      body,
+      idempotencyKey,
+      provider: 'local',
+      payload: {},
+      createResource: async (trx) => {
+        let source: Record<string, unknown>;
+        let url: string;
+        if (body.track_id) {
+          const { track, version } = await ownedVersion(trx, this.tracks, identity, body.track_id);
+          source = { trackId: track.id, versionId: version.id };
+          url = version.audio_url!;
+        } else {
+          source = object!;
+          url = body.audio_file_url!;
+        }
+        const row = await this.analysis.createDescription(trx, { userId: identity.userId, audioFileUrl: url, source });
+        return { type: 'song_description', id: row.id };
+      },
+    });
+  }
+
+  private ownObject(identity: Identity, url: string): { bucket: BucketName; key: string } {
+    for (const bucket of DESCRIBABLE) {
+      const prefix = this.storage.publicUrl(bucket, '');
+      if (!url.startsWith(prefix)) continue;
+      const key = url.slice(prefix.length).split('/').map((s) => decodeURIComponent(s)).join('/');
+      if (key.split('/')[0] === identity.userId && !key.split('/').some((s) => s === '..' || s === '')) return { bucket, key };
+    }
+    throw new Problem(422, 'unsupported-audio-url', 'audio_file_url must be the URL of one of your own tracks or uploads on this platform', [{ path: 'audio_file_url', message: 'not a file of yours on this platform' }]);
+  }
+}

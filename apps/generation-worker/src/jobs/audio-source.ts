@@ -1,0 +1,48 @@
+import { decodeMp3, decodeWav, isWav, type DecodedAudio } from '@muse/audio-engine';
+import { ALL_BUCKETS, type BucketName, type TrackVersion } from '@muse/db';
+import type { StorageService } from '@muse/storage';
+import { PermanentJobError } from './job-runner.js';
+
+/**
+ * Frames of silence an MP3 gains through the platform's encoder (LAME: 576) and decoder (mpg123: 529),
+ * measured with a click: without a gapless tag the decoder returns them, so every position in a
+ * decoded file is late by this much. Stripping them keeps times exact and stops re-encoded versions
+ * from drifting a little later each generation.
+ */
+export const MP3_CODEC_DELAY_FRAMES = 1105;
+
+/**
+ * Reads audio the platform stored itself: a public URL of one of our buckets maps back to its key.
+ * Anything else is refused rather than fetched — workers do not download from arbitrary hosts.
+ */
+export async function loadStoredAudio(storage: StorageService, url: string): Promise<Buffer> {
+  for (const bucket of ALL_BUCKETS) {
+    const prefix = storage.publicUrl(bucket as BucketName, '');
+    if (url.startsWith(prefix)) {
+      const key = url.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
+      return storage.get(bucket as BucketName, key);
+    }
+  }
+  throw new PermanentJobError('the audio is not stored on this platform');
+}
+
+/**
+ * Decodes WAV (bit-exact) or MP3 (mpg123) by looking at the bytes, not the name. For MP3 the codec
+ * delay is removed and, when the exact length is known, the encoder's padding of the last frame too.
+ */
+export async function decodeAudio(bytes: Uint8Array, exactSeconds?: number | null): Promise<DecodedAudio> {
+  if (isWav(bytes)) return decodeWav(bytes);
+  const audio = await decodeMp3(bytes);
+  if (audio.left.length <= MP3_CODEC_DELAY_FRAMES) throw new PermanentJobError('the audio could not be decoded (neither WAV nor MP3)');
+  const exact = exactSeconds ? Math.round(exactSeconds * audio.sampleRate) : Infinity;
+  const end = Math.min(audio.left.length, MP3_CODEC_DELAY_FRAMES + exact);
+  const left = audio.left.slice(MP3_CODEC_DELAY_FRAMES, end);
+  const right = audio.right.slice(MP3_CODEC_DELAY_FRAMES, end);
+  return { left, right, sampleRate: audio.sampleRate, durationSeconds: left.length / audio.sampleRate };
+}
+
+/** The exact duration a version's metadata records (the engine's render, or a spliced version's), if any. */
+export function exactDurationOf(version: Pick<TrackVersion, 'metadata'>): number | null {
+  const m = version.metadata as { params?: { durationSeconds?: number }; exact_duration_seconds?: number } | null;
+  return m?.exact_duration_seconds ?? m?.params?.durationSeconds ?? null;
+}

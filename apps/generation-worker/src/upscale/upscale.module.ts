@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TracksRepository, UpscaleJobsRepository } from '@muse/db';
+import { jobRunnerProviders } from '../jobs/job-runner.js';
+import { UpscaleHandler } from './upscale.handler.js';
+import { UpscaleService } from './upscale.service.js';
+
+@Module({
+  controllers: [UpscaleHandler],
+  providers: [...jobRunnerProviders, UpscaleService, { provide: UpscaleJobsRepository, useValue: new UpscaleJobsRepository() }, { provide: TracksRepository, useValue: new TracksRepository() }],
+})
+export class UpscaleModule {}
