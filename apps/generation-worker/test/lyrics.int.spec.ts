@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { countSyllables } from '@muse/audio-engine';
+import { LyricsWriterService } from '../src/lyrics/lyrics.service.js';
 import { StudioPlatform, type User } from './studio-harness.js';
 
 describe('lyrics over HTTP (local writer)', () => {
@@ -44,6 +45,21 @@ describe('lyrics over HTTP (local writer)', () => {
     expect(done.status).toBe('completed');
     expect(done.result.variants[0].content.startsWith(base)).toBe(true);
     expect(done.result.variants[0].content).toContain('[Verse 2]');
+  });
+
+  it('settles the lyrics row of a cancelled job instead of leaving it pending, and writes nothing', async () => {
+    const row = await p.t.db.insertInto('lyrics_jobs').values({ user_id: alice.id, prompt: 'never written', provider: 'local', metadata: '{}' }).returning('id').executeTakeFirstOrThrow();
+    const job = await p.t.db
+      .insertInto('jobs')
+      .values({ user_id: alice.id, kind: 'lyrics', queue_name: 'generation', job_name: 'lyrics.run', provider: 'local', resource_type: 'lyrics_job', resource_id: row.id, correlation_id: 'test', payload: '{}', status: 'cancelled' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const service = p.worker.app.get(LyricsWriterService);
+    expect(await service.run({ jobId: job.id, userId: alice.id, correlationId: 'late delivery' })).toBeUndefined();
+    const after = await p.t.db.selectFrom('lyrics_jobs').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ status: 'failed', error_message: 'the job was cancelled' });
+    expect(await p.t.db.selectFrom('lyrics_variants').selectAll().where('job_id', '=', row.id).execute()).toHaveLength(0);
+    expect((await p.t.db.selectFrom('jobs').select('status').where('id', '=', job.id).executeTakeFirstOrThrow()).status).toBe('cancelled');
   });
 
   it('answers a provider that is not configured with 422 and bad bodies with 400, creating nothing', async () => {

@@ -76,7 +76,7 @@ export class JobRunner {
     } catch (error) {
       if (error instanceof JobCancelled) {
         this.logger.info({ job_id: job.id }, 'job already finished (cancelled or duplicate); result discarded');
-        return undefined;
+        return this.settleCancelled(job.id, spec);
       }
       throw error; // the transaction rolled back: BullMQ retries, the outputs are rewritten under the same keys
     }
@@ -96,8 +96,17 @@ export class JobRunner {
   /** A message for a job that cannot run: finished already (a duplicate), or out of attempts after crashes. */
   private async settleUnclaimable<T>(jobId: string, spec: JobSpec<T>): Promise<undefined> {
     const job = await this.jobs.findById(this.db, jobId);
-    if (!job || job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') return undefined;
+    if (job?.status === 'cancelled') return this.settleCancelled(jobId, spec);
+    if (!job || job.status === 'completed' || job.status === 'failed') return undefined;
     return this.finishFailed(job, spec, 'attempts-exhausted', 'the job ran out of attempts (its worker stopped unexpectedly)', true);
+  }
+
+  /** A cancelled job's domain row must not stay pending/processing forever: it ends as failed, saying why. */
+  private async settleCancelled<T>(jobId: string, spec: JobSpec<T>): Promise<undefined> {
+    const job = await this.jobs.findById(this.db, jobId);
+    if (job?.status !== 'cancelled') return undefined; // finished by a concurrent run: nothing to settle
+    await this.db.transaction().execute((trx) => spec.failed(trx, job, 'the job was cancelled', true));
+    return undefined;
   }
 }
 
