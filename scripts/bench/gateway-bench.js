@@ -23,6 +23,7 @@ async function waitReady(base) {
 /** The naive design on the same data: domain rows, the same credit charge, a direct queue add, no outbox. */
 async function rawBaseline(url, prefix) {
   const pool = new pg.Pool({ connectionString: url, max: CLIENTS });
+  pool.on('error', () => undefined); // the scratch database is dropped with force at the end
   const queue = new Queue('generation', { connection: { url: 'redis://127.0.0.1:6379' }, prefix });
   await pool.query('alter table public.jobs disable trigger jobs_enqueue');
   const users = [];
@@ -42,11 +43,11 @@ async function rawBaseline(url, prefix) {
         await client.query('begin');
         await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [user.claims]);
         const track = await client.query(`insert into tracks (user_id, prompt, provider) values ($1, 'raw baseline', 'local') returning id`, [user.id]);
-        await client.query(`select public.charge_job($1, $2, 1, 'generation', '{generation}', true)`, [user.id, jobId]);
         await client.query(
           `insert into jobs (id, user_id, kind, queue_name, job_name, provider, resource_type, resource_id, payload) values ($1, $2, 'generation', 'generation', 'generation.run', 'local', 'track', $3, '{}')`,
           [jobId, user.id, track.rows[0].id],
         );
+        await client.query(`select public.charge_job($1, $2, 1, 'generation', '{generation}', true)`, [user.id, jobId]);
         await client.query('commit');
       } catch (error) {
         await client.query('rollback');
@@ -65,7 +66,7 @@ async function rawBaseline(url, prefix) {
 
 // The bench measures submission throughput, not plan limits (those are proven by the accounts and
 // rate-limit tests): rate limits out of the way, and one user on a plan without limits, with credits.
-const BENCH_RATE_LIMITS = JSON.stringify({ 'generate-music': { requests: 1_000_000, per_seconds: 1 }, 'api-general': { requests: 1_000_000, per_seconds: 1 } });
+const BENCH_RATE_LIMITS = JSON.stringify({ 'generate-music': { requests: 1_000_000, per_seconds: 1 }, 'api-general': { requests: 1_000_000, per_seconds: 1 }, auth: { requests: 1_000, per_seconds: 1 } });
 
 async function unlimitedAccount(pool, userId) {
   await pool.query(`insert into subscription_plans (name, display_name, credits_monthly, credits_daily_limit, max_concurrent_generations, max_projects, max_tracks_per_project)
@@ -89,9 +90,12 @@ export async function gatewayBench() {
     // One user per client, as real traffic is many users: one user's submissions serialise on their
     // credit balance (row lock), by design.
     const setup = new pg.Pool({ connectionString: db.url, max: 2 });
+    setup.on('error', () => undefined);
     const tokens = [];
     for (let i = 0; i < CLIENTS; i++) {
-      const signup = await (await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `bench${i}@bench.test`, password: 'bench password' }) })).json();
+      const res = await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `bench${i}@bench.test`, password: 'bench password' }) });
+      if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
+      const signup = await res.json();
       await unlimitedAccount(setup, signup.user.id);
       tokens.push(signup.access_token);
     }

@@ -20,6 +20,7 @@ export async function scratchDatabase() {
   await runMigrations(url);
   return {
     url,
+    /** Drops with force; pools still open in this process lose their connections, which is expected. */
     async drop() {
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
