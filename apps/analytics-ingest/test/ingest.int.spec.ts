@@ -185,6 +185,14 @@ describe('analytics ingest', () => {
     expect(daily.body.data.at(-1).total).toBe(1);
     const genres = await get('/v1/admin/analytics/top-genres?limit=5', admin.token);
     expect(genres.body.data).toEqual([{ genre: 'jazz', track_count: 1, total_plays: 0, total_likes: 0 }]);
+    await db.insertInto('prompt_history').values([
+      { user_id: alice.id, prompt: 'lofi rain', genre: 'lofi', generation_status: 'success', generation_time_ms: 1000 },
+      { user_id: alice.id, prompt: 'lofi rain', genre: 'lofi', generation_status: 'failed', generation_time_ms: 3000 },
+    ] as never).execute();
+    const prompts = await get('/v1/admin/analytics/prompt-statistics?limit=5', admin.token);
+    expect(prompts.status).toBe(200);
+    expect(prompts.body.data[0]).toMatchObject({ prompt: 'lofi rain', usage_count: 2, success_count: 1, failure_count: 1, avg_generation_time_ms: 2000 });
+    expect((await get('/v1/admin/analytics/prompt-statistics', alice.token)).status).toBe(403);
     expect((await get('/v1/admin/analytics/generations-daily?days=0', admin.token)).status).toBe(400);
     expect((await get('/v1/admin/analytics/nope', admin.token)).status).toBe(404);
     expect((await get(`/v1/admin/analytics/users/${randomUUID()}`, admin.token)).status).toBe(404);

@@ -101,6 +101,17 @@ describe('generation worker', () => {
       expect([cover[0], cover[1]]).toEqual([0xff, 0xd8]);
     }
     expect(Buffer.compare(Buffer.from(decoded[0]!), Buffer.from(decoded[1]!))).not.toBe(0);
+    // Platform analytics went out on the analytics queue for analytics-ingest: started, then completed.
+    const analytics = new Queue('analytics', { connection: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
+    const emitted = await waitFor(async () => {
+      const batches = await analytics.getJobs(['waiting']);
+      const events = batches.flatMap((b) => (b.data as { events: Array<{ event_type: string; event_data: { job_id?: string } }> }).events);
+      const mine = events.filter((e) => e.event_data.job_id === job.id).map((e) => e.event_type);
+      return mine.includes('generation_completed') ? mine : undefined;
+    }, 'the generation analytics events');
+    expect(emitted.sort()).toEqual(['generation_completed', 'generation_started']);
+    await analytics.close();
+
     const notes = await db.selectFrom('notifications').selectAll().where('user_id', '=', userId).execute();
     expect(notes.some((n) => n.type === 'success' && n.link === `/tracks/${track.id}`)).toBe(true);
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { Queue } from 'bullmq';
+import type { Provider } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import {
   AnalyticsEventInput,
   MAX_EVENT_AGE_MS,
@@ -8,7 +9,11 @@ import {
   MAX_EVENTS_PER_BATCH,
   type AnalyticsBatchMessage,
   type AnalyticsRow,
+  Queue as QueueNames,
 } from '@muse/contracts';
+import type { BaseConfig } from './config.js';
+import type { Redis } from './redis.js';
+import { CONFIG, REDIS } from './tokens.js';
 import { currentCorrelationId, newCorrelationId } from './context.js';
 
 /** Who sent the events, as the gateway (or a platform service) knows it — never from the body. */
@@ -98,3 +103,10 @@ export class AnalyticsEmitter {
     await enqueueAnalytics(this.queue, rows);
   }
 }
+
+/** The Nest provider of the emitter, the same in every service that reports platform events. */
+export const analyticsEmitterProvider: Provider = {
+  provide: AnalyticsEmitter,
+  useFactory: (redis: Redis, config: BaseConfig) => new AnalyticsEmitter(new Queue(QueueNames.Analytics, { connection: redis, prefix: config.QUEUE_PREFIX })),
+  inject: [REDIS, CONFIG],
+};

@@ -30,6 +30,11 @@ export class AnalyticsReportsService {
         const { limit } = parseInput(TopGenresQuery, query, 'query');
         return asUser(this.db, identity, async (trx) => ({ report: name, data: await this.analytics.topGenres(trx, limit) }));
       }
+      case 'prompt-statistics': {
+        const { limit } = parseInput(TopGenresQuery, query, 'query');
+        // prompt_history is owner-only under RLS; the route's admin guard has vouched for the caller.
+        return this.analytics.promptStatistics(this.db, limit).then((data) => ({ report: name, data }));
+      }
       case 'archive-statistics':
         parseInput(z.strictObject({}), query, 'query');
         return asUser(this.db, identity, (trx) => this.analytics.archiveStatistics(trx)).then(async (stats) => ({

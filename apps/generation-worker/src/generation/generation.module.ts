@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { Queue as BullQueue } from 'bullmq';
 import { Queue } from '@muse/contracts';
 import { JobsRepository, NotificationsRepository, ProviderTasksRepository, TracksRepository } from '@muse/db';
-import { CONFIG, jobEventsProvider, METRICS_REGISTRY, REDIS, type Redis } from '@muse/platform';
+import { analyticsEmitterProvider, CONFIG, jobEventsProvider, METRICS_REGISTRY, REDIS, type Redis } from '@muse/platform';
 import { providerMetrics, type ProviderEnv } from '@muse/providers';
 import type { Registry } from 'prom-client';
 import { LocalMusicProvider } from '../providers/local-music.provider.js';
@@ -40,6 +40,7 @@ export class GenerationModule {
           inject: [REDIS, CONFIG],
         },
         jobEventsProvider,
+        analyticsEmitterProvider,
         { provide: JobsRepository, useValue: new JobsRepository() },
         { provide: TracksRepository, useValue: new TracksRepository() },
         { provide: NotificationsRepository, useValue: new NotificationsRepository() },

@@ -13,7 +13,7 @@ import {
   type Job,
   type Track,
 } from '@muse/db';
-import { DATABASE, JobEventsPublisher, LOGGER, STORAGE, type Logger } from '@muse/platform';
+import { AnalyticsEmitter, DATABASE, JobEventsPublisher, LOGGER, STORAGE, type Logger } from '@muse/platform';
 import { callbackUrl, CircuitOpenError, ProviderError, type ProviderEnv } from '@muse/providers';
 import type { StorageService } from '@muse/storage';
 import { isSubmitted, PermanentProviderError, type GeneratedMusic, type MusicGenerationProvider, type MusicRequest, type SubmittedTask } from '../providers/music-provider.js';
@@ -43,6 +43,7 @@ export class GenerationService implements OnApplicationShutdown {
     private readonly providers: ProviderRegistry,
     private readonly polls: PollScheduler,
     private readonly events: JobEventsPublisher,
+    private readonly analytics: AnalyticsEmitter,
     private readonly jobs: JobsRepository,
     private readonly tracks: TracksRepository,
     private readonly notifications: NotificationsRepository,
@@ -61,6 +62,7 @@ export class GenerationService implements OnApplicationShutdown {
       throw new UnrecoverableError(`job ${job.id} does not match its queue message`);
     }
     await this.events.publish(job);
+    if (job.attempts === 1) this.report(job, 'generation_started');
     const track = await this.tracks.findById(this.db, job.resource_id);
     if (!track) return this.finishFailed(job, null, 'track-deleted', 'the track was deleted before it was generated', true);
     await this.tracks.setStatus(this.db, track.id, 'processing', { progress: 5 });
@@ -186,6 +188,7 @@ export class GenerationService implements OnApplicationShutdown {
         return done;
       });
       await this.events.publish(completed);
+      this.report(completed, 'generation_completed');
       return completed.result ?? undefined;
     } catch (error) {
       if (error instanceof JobCancelled) {
@@ -241,7 +244,21 @@ export class GenerationService implements OnApplicationShutdown {
     });
     this.logger.warn({ job_id: job.id, attempt: job.attempts, final, code, err: message }, 'generation attempt failed');
     if (updated) await this.events.publish(updated);
+    if (updated && final) this.report(updated, 'generation_failed', code);
     return undefined;
+  }
+
+  /** Platform analytics (issue 9's path into analytics_events); never allowed to fail the job. */
+  private report(job: Job, type: 'generation_started' | 'generation_completed' | 'generation_failed', errorCode?: string): void {
+    if (job.resource_type !== 'track' || !job.resource_id) return;
+    const base = { track_id: job.resource_id, job_id: job.id };
+    const event =
+      type === 'generation_completed'
+        ? { event_type: type, ...base, duration_ms: Math.max(0, Math.min(86_400_000, Date.now() - job.created_at.getTime())) }
+        : type === 'generation_failed'
+          ? { event_type: type, ...base, error_code: errorCode }
+          : { event_type: type, ...base };
+    this.analytics.emit(job.user_id, [event]).catch((error) => this.logger.warn({ err: error, job_id: job.id }, 'analytics event not queued'));
   }
 
   /** A message for a job that cannot run: already finished (a duplicate), or out of attempts after crashes. */

@@ -113,6 +113,15 @@ export class AnalyticsRepository {
     return rows;
   }
 
+  /** The design's prompt_statistics view, most used prompts first (across users: callers must be admins). */
+  async promptStatistics(db: Kysely<DB>, limit: number) {
+    const { rows } = await sql<Record<string, unknown>>`
+      select user_id, prompt, genre, tags, usage_count, success_count, failure_count, track_count,
+             completed_track_count, avg_generation_time_ms, last_used_at
+        from public.prompt_statistics order by usage_count desc, last_used_at desc nulls last limit ${limit}`.execute(db);
+    return rows;
+  }
+
   async archiveStatistics(db: Kysely<DB>): Promise<Record<string, unknown>> {
     const { rows } = await sql<{ r: Record<string, unknown> }>`select public.get_analytics_archive_statistics() as r`.execute(db);
     return rows[0]!.r;
