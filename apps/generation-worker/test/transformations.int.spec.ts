@@ -123,4 +123,26 @@ describe('Studio Nexus transformations over HTTP (local engine)', () => {
     expect((await post(alice, { transformation_type: 'jazz', parameters: { effects_chain: [{ type: 'reverb', settings: {} }] } })).status).toBe(400);
     expect({ jobs: await p.count('jobs'), rows: await p.count('ai_transformations'), outbox: await p.count('outbox') }).toEqual(before);
   });
+
+  it("enforces the tier's monthly transformation limit, counting each accepted one and nothing refused", async () => {
+    const { tier } = await p.t.db.selectFrom('profiles').select('subscription_tier as tier').where('id', '=', alice.id).executeTakeFirstOrThrow();
+    const used = Number((await p.t.db.selectFrom('usage_tracking').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', alice.id).where('resource_type', '=', 'ai_transformations').executeTakeFirstOrThrow()).n);
+    expect(used).toBe(4); // the four accepted above
+    const setLimit = async (value: number) => {
+      await p.t.db.deleteFrom('subscription_limits').where('subscription_tier', '=', tier).where('resource_type', '=', 'ai_transformations').execute();
+      await p.t.db.insertInto('subscription_limits').values({ subscription_tier: tier, resource_type: 'ai_transformations', limit_value: String(value), limit_unit: 'count' } as never).execute();
+    };
+    await setLimit(used + 1);
+    const body = { transformation_type: 'orchestral', parameters: { duration_seconds: 6 } };
+    const last = await p.call('POST', `/v1/projects/${projectId}/transformations`, { token: alice.token, body });
+    expect(last.status).toBe(202);
+    const before = { jobs: await p.count('jobs'), rows: await p.count('ai_transformations') };
+    const refused = await p.call('POST', `/v1/projects/${projectId}/transformations`, { token: alice.token, body });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ type: expect.stringContaining('usage-limit'), limit: { name: 'ai_transformations', limit: used + 1, used: used + 1, remaining: 0, resets_at: expect.any(String) } });
+    expect({ jobs: await p.count('jobs'), rows: await p.count('ai_transformations') }).toEqual(before);
+    await setLimit(-1);
+    expect((await p.call('POST', `/v1/projects/${projectId}/transformations`, { token: alice.token, body })).status).toBe(202);
+    await p.settled(alice, last.body.id);
+  });
 });

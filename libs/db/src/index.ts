@@ -25,3 +25,4 @@ export * from './repositories/section-replacements.repository.js';
 export * from './repositories/personas.repository.js';
 export * from './repositories/transformations.repository.js';
 export * from './repositories/analysis.repository.js';
+export * from './repositories/usage-limits.repository.js';

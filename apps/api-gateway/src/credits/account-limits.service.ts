@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JOB_KINDS, type JobKind } from '@muse/contracts';
-import { CreditsRepository, type Identity, type UserTransaction } from '@muse/db';
+import { CreditsRepository, UsageLimitsRepository, type Identity, type UserTransaction } from '@muse/db';
 import { Problem, unauthorized } from '../common/problem.js';
 import { CONFIG } from '../core/tokens.js';
 import type { GatewayConfig } from '../config.js';
@@ -27,9 +27,28 @@ export class AccountLimitsService {
     @Inject(CONFIG) config: GatewayConfig,
     private readonly credits: CreditsRepository,
     private readonly settings: SettingsService,
+    private readonly usage: UsageLimitsRepository,
   ) {
     this.prices = { ...DEFAULT_PRICES, ...config.CREDIT_PRICES };
     this.limitedKinds = new Set(config.CONCURRENCY_LIMITED_KINDS);
+  }
+
+  /**
+   * Studio Nexus monthly limits per tier (subscription_limits; -1 unlimited): checks and records one
+   * unit of the resource inside the caller's transaction, or refuses with 403 naming the limit.
+   */
+  async useMonthly(trx: UserTransaction, identity: Identity, resource: 'ai_transformations' | 'exports' | 'projects', resourceId: string | null): Promise<void> {
+    const check = await this.usage.use(trx, identity.userId, resource, resourceId);
+    if (check.allowed) return;
+    const now = new Date();
+    const resets = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    throw new LimitProblem(403, 'usage-limit', `your plan allows ${check.limit} ${resource.replace('_', ' ')} a month; it frees on ${resets.toISOString().slice(0, 10)}`, {
+      name: resource,
+      limit: check.limit ?? -1,
+      used: check.used,
+      remaining: 0,
+      resets_at: resets.toISOString(),
+    });
   }
 
   priceOf(kind: JobKind): number {

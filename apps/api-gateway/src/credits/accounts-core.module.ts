@@ -1,12 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { AccountsRepository, ApiKeysRepository, CreditsRepository, SettingsRepository } from '@muse/db';
+import { AccountsRepository, ApiKeysRepository, CreditsRepository, SettingsRepository, UsageLimitsRepository } from '@muse/db';
 import { AccessPolicyInterceptor } from '../rate-limit/access-policy.interceptor.js';
 import { RateLimiterService } from '../rate-limit/rate-limiter.service.js';
 import { AccountLimitsService } from './account-limits.service.js';
 import { SettingsService } from './settings.service.js';
 
-const repositories = [AccountsRepository, ApiKeysRepository, CreditsRepository, SettingsRepository];
+const repositories = [AccountsRepository, ApiKeysRepository, CreditsRepository, SettingsRepository, UsageLimitsRepository];
 
 /**
  * Account-wide services every feature needs: run-time settings, plan limits and credits, rate limits.

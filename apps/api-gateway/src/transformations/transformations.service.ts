@@ -3,6 +3,7 @@ import { EFFECTS_TRANSFORMATION, EffectsChain, type CreateTransformationBody, ty
 import { asUser, TransformationsRepository, type Database, type Identity } from '@muse/db';
 import { Problem } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
+import { AccountLimitsService } from '../credits/account-limits.service.js';
 import { JobSubmissionService, type SubmissionResult } from '../jobs/job-submission.service.js';
 
 export const LOCAL_TRANSFORMATION_MODEL = 'muse-local-engine';
@@ -13,6 +14,7 @@ export class TransformationsService {
     @Inject(DATABASE) private readonly db: Database,
     private readonly submissions: JobSubmissionService,
     private readonly transformations: TransformationsRepository,
+    private readonly limits: AccountLimitsService,
   ) {}
 
   create(identity: Identity, projectId: string, body: CreateTransformationBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
@@ -37,6 +39,7 @@ export class TransformationsService {
           const effects = await this.effectsOf(trx, body);
           if (!input) throw new Problem(409, 'project-has-no-audio', 'the project has no audio to process yet');
           const row = await this.transformations.insert(trx, { projectId, userId: identity.userId, type: EFFECTS_TRANSFORMATION, inputAudioPath: input, parameters: { ...(body.parameters ?? {}), ...effects }, modelVersion: 'muse-local-effects' });
+          await this.limits.useMonthly(trx, identity, 'ai_transformations', row.id);
           return { type: 'ai_transformation', id: row.id };
         }
         const preset = body.preset_id ? await this.transformations.findPreset(trx, body.preset_id) : await this.transformations.presetForType(trx, body.transformation_type);
@@ -57,6 +60,7 @@ export class TransformationsService {
           parameters: { ...(body.parameters ?? {}), preset_id: preset.id, preset_name: preset.name, preset_parameters: preset.parameters },
           modelVersion: LOCAL_TRANSFORMATION_MODEL,
         });
+        await this.limits.useMonthly(trx, identity, 'ai_transformations', row.id);
         return { type: 'ai_transformation', id: row.id };
       },
     });
