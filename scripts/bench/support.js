@@ -1,7 +1,7 @@
 // Shared pieces of the benchmarks: a scratch database, an embedded S3 server, stats and the report file.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { spawn } from 'node:child_process';
@@ -85,7 +85,7 @@ export async function closedLoop({ clients, seconds, warmupSeconds = 2, op }) {
 
 export function machine() {
   const c = cpus();
-  return `${c.length} × ${c[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  return `${c.length} × ${c[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at start ${loadavg()[0].toFixed(1)}`;
 }
 
 export const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');

@@ -58,6 +58,7 @@ export async function workerBench() {
   const s3 = await embeddedS3();
   const prefix = `{benchw${Date.now()}}`;
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  pool.on('error', () => undefined); // the scratch database is dropped with force at the end
   const queue = new Queue('generation', { connection: { url: REDIS }, prefix });
   try {
     const { rows } = await pool.query(`insert into auth.users (email, encrypted_password) values ('w@bench.test', 'x') returning id`);
