@@ -3,6 +3,7 @@ import { CreateGenerationBody, JobResource, ListJobsQuery, SignupBody, TokenBody
 import { AdminUpdateUserBody, CreateApiKeyBody, PutSettingBody, UpdateProfileBody } from '@muse/contracts';
 import { analyticsOpenApiPaths } from '../analytics/openapi-paths.js';
 import { studioOpenApiPaths } from '../wav/studio-openapi.js';
+import { analysisOpenApiPaths } from '../analysis/openapi-paths.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
@@ -125,6 +126,7 @@ export function buildOpenApi(serverUrl?: string) {
       },
       ...analyticsOpenApiPaths,
       ...studioOpenApiPaths,
+      ...analysisOpenApiPaths,
       '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/health/ready': { get: { summary: 'Readiness: Postgres, Redis and storage reachable', responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },
