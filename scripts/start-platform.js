@@ -24,6 +24,8 @@ const env = { ...process.env };
 env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/muse';
 env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 env.PORT ??= '3000';
+// The AWS SDK warns every process that its releases after January 2027 need Node 22; once is enough (README).
+env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const healthBase = Number(env.HEALTH_PORT_BASE ?? Number(env.PORT) + 1);
 mkdirSync(dataDir, { recursive: true });
 
