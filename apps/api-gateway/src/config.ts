@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JobKind, MusicProvider, RateLimitRule } from '@muse/contracts';
 import { BaseConfig } from '@muse/platform';
 import { ProviderEnv } from '@muse/providers';
+import { CreditPricesConfig } from './credits/credit-prices.js';
 
 /** An env variable holding JSON, validated by schema; a parse error names the variable like any other. */
 function jsonEnv<S extends z.ZodType>(schema: S, what: string) {
@@ -28,8 +29,11 @@ export const GatewayConfig = BaseConfig.extend({
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   STALE_JOB_SECONDS: z.coerce.number().int().min(5).max(86_400).default(120),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('1mb'),
-  /** Credits per job of a kind, JSON, merged over the defaults: `{"generation": 1, "stems": 2}`. 0 = free. */
-  CREDIT_PRICES: jsonEnv(z.partialRecord(JobKind, z.number().int().min(0).max(10_000)), 'a JSON object {kind: credits}').default({}),
+  /**
+   * Credits per job of a kind, JSON, merged over the defaults: `{"generation": 1, "stems": 2}`, or per plan:
+   * `{"default": {"generation": 1}, "pro": {"generation": 2}}` (plan names are checked against the database at start-up). 0 = free.
+   */
+  CREDIT_PRICES: jsonEnv(CreditPricesConfig, 'a JSON object {kind: credits} or {plan: {kind: credits}}').default({ default: {}, plans: {} }),
   /** Token buckets per endpoint class, JSON, merged over the defaults; app_settings `rate_limits` overrides at run time. */
   RATE_LIMITS: jsonEnv(z.record(z.string().regex(/^[a-z][a-z0-9-]{0,49}$/), RateLimitRule), 'a JSON object {class: {requests, per_seconds}}').default({}),
   /** Job kinds that take one of the plan's max_concurrent_generations slots, comma separated. */

@@ -93,6 +93,12 @@ const SPECS: Spec[] = [
   },
   { table: 'project_prompts', row: (f) => ({ id: f.projectPrompt }), insert: (f) => ({ user_id: f.alice, project_id: f.privAlbum, title: 't', content: 'c' }), update: { is_favorite: true }, allow: OWNER_ONLY },
   { table: 'cloud_folders', row: (f) => ({ id: f.folder }), insert: (f) => ({ user_id: f.alice, name: 'n' }), update: { color: 'red' }, allow: OWNER_ONLY },
+  // 0017: users start uploads (pending only) and read them; settling is the platform's.
+  {
+    table: 'library_uploads', row: (f) => ({ id: f.upload }),
+    insert: (f) => ({ user_id: f.alice, object_key: `${f.alice}/library/new.mp3`, file_name: 'new.mp3', content_type: 'audio/mpeg', declared_size: 1000, reserved_mb: 0.001, expires_at: new Date(Date.now() + 3_600_000).toISOString() }),
+    update: { status: 'completed' }, allow: { select: 'O', insert: 'O', update: '', delete: '' },
+  },
   { table: 'audio_library', row: (f) => ({ id: f.audio }), insert: (f) => ({ user_id: f.alice, file_name: 'a.mp3', file_url: 'u' }), update: { is_favorite: true }, allow: OWNER_ONLY },
   {
     table: 'daw_projects', row: (f) => ({ id: f.privDaw }), publicRow: (f) => ({ id: f.pubDaw }),
@@ -241,6 +247,7 @@ describe('access matrix of every table', () => {
     await db.insertInto('idempotency_keys').values({ user_id: alice, key: 'k1', request_method: 'POST', request_path: '/', request_hash: 'h' }).execute();
 
     await db.insertInto('generation_limits').values({ user_id: alice }).execute();
+    f.upload = await one(db.insertInto('library_uploads').values({ user_id: alice, object_key: `${alice}/library/a.mp3`, file_name: 'a.mp3', content_type: 'audio/mpeg', declared_size: 1000, reserved_mb: 0.001, expires_at: new Date(Date.now() + 3_600_000).toISOString() }).returning('id'));
     f.apiKey = await one(db.insertInto('api_keys').values({ user_id: alice, name: 'script', key_hash: 'a'.repeat(64), key_prefix: 'sk_a' }).returning('id'));
     f.credit = await one(db.insertInto('credit_transactions').values({ user_id: alice, amount: -1, balance_after: 9, reason: 'generation', kind: 'production' }).returning('id'));
     await db.insertInto('counters').values({ name: 'tracks_generated', value: 1 }).execute();

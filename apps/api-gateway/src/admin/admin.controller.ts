@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, Param, Patch, Put, UseGuards } from '@nestjs/common';
-import { AdminUpdateUserBody, GrantableRole, PutSettingBody, SettingKey } from '@muse/contracts';
+import { GrantableRole, PutSettingBody, SettingKey } from '@muse/contracts';
 import type { Identity } from '@muse/db';
 import { AuthGuard, Caller } from '../auth/auth.guard.js';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { parseInput } from '../common/validation.js';
 import { parseId } from '../jobs/jobs.controller.js';
+import { AdminUpdateUserBody } from '@muse/contracts';
 import { AdminService } from './admin.service.js';
 
 @Controller('v1/admin')

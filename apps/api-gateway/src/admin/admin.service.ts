@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { KNOWN_SETTINGS, type AdminUpdateUserBody, type PutSettingBody } from '@muse/contracts';
+import { KNOWN_SETTINGS, type PutSettingBody } from '@muse/contracts';
 import { AccountsRepository, asUser, CreditsRepository, SettingsRepository, UsersRepository, type AppRole, type Database, type Identity } from '@muse/db';
 import { notFound, Problem, validationProblem } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
 import { SettingsService } from '../credits/settings.service.js';
+import type { AdminUpdateUserBody } from '@muse/contracts';
 
 const pgCode = (e: unknown): string | undefined => (e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : undefined);
 
@@ -50,8 +51,17 @@ export class AdminService {
           throw error;
         }
       }
+      if (body.test_credits_delta !== undefined) {
+        const reason = body.reason ? `admin_adjustment: ${body.reason}` : 'admin_adjustment';
+        try {
+          await this.credits.adjustTest(trx, userId, body.test_credits_delta, reason);
+        } catch (error) {
+          if (pgCode(error) === 'P0001') throw new Problem(409, 'insufficient-credits', `the user has fewer than ${-body.test_credits_delta} test credits; nothing was changed`);
+          throw error;
+        }
+      }
       const p = (await this.accounts.profile(trx, userId))!;
-      return { id: p.id, email: p.email, subscription_plan: p.subscription_plan, subscription_tier: p.subscription_tier, credits_remaining: p.credits_remaining };
+      return { id: p.id, email: p.email, subscription_plan: p.subscription_plan, subscription_tier: p.subscription_tier, credits_remaining: p.credits_remaining, test_credits_remaining: p.test_credits_remaining };
     });
   }
 

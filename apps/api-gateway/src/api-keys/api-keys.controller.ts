@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { CreateApiKeyBody } from '@muse/contracts';
 import type { Identity } from '@muse/db';
 import { AuthGuard, Caller } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validation.js';
 import { parseId } from '../jobs/jobs.controller.js';
+import { CreateApiKeyBody } from '@muse/contracts';
 import { ApiKeysService } from './api-keys.service.js';
 
 @Controller('v1/api-keys')

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CreateApiKeyBody } from '@muse/contracts';
 import { ApiKeysRepository, asUser, type ApiKeyRow, type Database, type Identity } from '@muse/db';
 import { notFound } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
 import { newApiKey } from './api-key-secret.js';
+import type { CreateApiKeyBody } from '@muse/contracts';
 
-const present = (k: ApiKeyRow) => ({ id: k.id, name: k.name, prefix: k.key_prefix, created_at: k.created_at, last_used_at: k.last_used_at, revoked_at: k.revoked_at });
+const present = (k: ApiKeyRow) => ({ id: k.id, name: k.name, mode: k.mode, prefix: k.key_prefix, created_at: k.created_at, last_used_at: k.last_used_at, revoked_at: k.revoked_at });
 
 @Injectable()
 export class ApiKeysService {
@@ -13,8 +13,9 @@ export class ApiKeysService {
 
   /** The key is returned here and never again: only its hash is stored. */
   async create(identity: Identity, body: CreateApiKeyBody) {
-    const secret = newApiKey();
-    const row = await asUser(this.db, identity, (trx) => this.keys.insert(trx, { userId: identity.userId, name: body.name, hash: secret.hash, prefix: secret.prefix }));
+    const mode = body.mode ?? 'live';
+    const secret = newApiKey(mode);
+    const row = await asUser(this.db, identity, (trx) => this.keys.insert(trx, { userId: identity.userId, name: body.name, hash: secret.hash, prefix: secret.prefix, mode }));
     return { ...present(row), key: secret.key };
   }
 

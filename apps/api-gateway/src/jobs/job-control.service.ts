@@ -5,6 +5,7 @@ import { asUser, JobsRepository, OutboxRepository, TracksRepository, type Databa
 import { JobEventsPublisher, type Logger } from '@muse/platform';
 import { notFound, Problem } from '../common/problem.js';
 import { DATABASE, LOGGER, QUEUES } from '../core/tokens.js';
+import { AccountLimitsService } from '../credits/account-limits.service.js';
 import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 import { presentJob } from './job.presenter.js';
 
@@ -24,6 +25,7 @@ export class JobControlService {
     private readonly outbox: OutboxRepository,
     private readonly events: JobEventsPublisher,
     private readonly relay: OutboxRelayService,
+    private readonly limits: AccountLimitsService,
   ) {}
 
   private async visible(identity: Identity, id: string): Promise<Job> {
@@ -55,6 +57,9 @@ export class JobControlService {
     const retried = await this.db.transaction().execute(async (trx) => {
       const job = await this.jobs.retry(trx, id);
       if (!job) return undefined;
+      // A failed job was refunded; its retry pays again (same price, same balance), in this transaction:
+      // a 402/403 here rolls the retry back and leaves the job failed. A second failure refunds the new debit once.
+      await this.limits.chargeRetry(trx, job.id);
       if (job.resource_type === 'track' && job.resource_id) {
         await this.tracks.setStatus(trx, job.resource_id, 'pending', { progress: 0, error: null });
       }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { UpdateProfileBody } from '@muse/contracts';
-import { AccountsRepository, asUser, CreditsRepository, UsersRepository, type Database, type Identity } from '@muse/db';
+import { AccountsRepository, asUser, CreditsRepository, UsageLimitsRepository, UsersRepository, type Database, type Identity } from '@muse/db';
 import { unauthorized } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
 import { AccountLimitsService } from '../credits/account-limits.service.js';
@@ -18,6 +18,7 @@ export class MeService {
     private readonly users: UsersRepository,
     private readonly limits: AccountLimitsService,
     private readonly rateLimits: RateLimiterService,
+    private readonly usageLimits: UsageLimitsRepository,
   ) {}
 
   /** Everything about the caller's account in one read (one transaction as the caller, so one consistent snapshot). */
@@ -25,16 +26,20 @@ export class MeService {
     const snapshot = await asUser(this.db, identity, async (trx) => {
       const profile = await this.accounts.profile(trx, identity.userId);
       if (!profile) return undefined;
-      const [plan, inFlight, usage, roles] = await Promise.all([
+      const [plan, inFlight, usage, roles, nexus, creditKind] = await Promise.all([
         this.accounts.plan(trx, profile.subscription_plan),
         this.credits.countInFlight(trx, identity.userId),
         this.credits.generationUsage(trx, identity.userId),
         this.users.roles(trx, identity.userId),
+        this.usageLimits.summary(trx, identity.userId),
+        this.limits.creditKind(trx, identity),
       ]);
-      return { profile, plan, inFlight, usage, roles };
+      return { profile, plan, inFlight, usage, roles, nexus, creditKind };
     });
     if (!snapshot?.plan) throw unauthorized('the account of this token no longer exists');
-    const { profile: p, plan, inFlight, usage, roles } = snapshot;
+    const { profile: p, plan, inFlight, usage, roles, nexus, creditKind } = snapshot;
+    const now = new Date();
+    const monthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString();
     const today = startOfUtcDay();
     // Counters last reset before today are stale: today's usage is 0 until the first debit resets them.
     const creditsUsedToday = p.last_credit_reset_at < today ? 0 : p.credits_used_today;
@@ -65,7 +70,10 @@ export class MeService {
         test_remaining: p.test_credits_remaining,
         used_today: creditsUsedToday,
         monthly: plan.credits_monthly,
-        prices: this.limits.pricesTable(),
+        // The prices of the caller's plan (CREDIT_PRICES may set them per plan).
+        prices: this.limits.pricesTable(plan.name),
+        // Which balance this caller's jobs debit: 'test' when authenticated with a sandbox key (sk_test_…).
+        mode: creditKind,
       },
       usage_today: {
         credits_used: creditsUsedToday,
@@ -79,6 +87,19 @@ export class MeService {
         max_projects: plan.max_projects,
         max_tracks_per_project: plan.max_tracks_per_project,
         rate_limits: await this.rateLimits.rules(),
+        // Studio Nexus limits of the tier (-1 unlimited) with this period's usage and when it resets.
+        usage: Object.fromEntries(
+          nexus.map((u) => [
+            u.resource_type,
+            {
+              limit: u.limit_value,
+              used: u.used,
+              remaining: u.limit_value < 0 ? null : Math.max(u.limit_value - u.used, 0),
+              reset_period: u.reset_period,
+              resets_at: u.reset_period === 'monthly' ? monthEnd : u.reset_period === 'lifetime' ? null : undefined,
+            },
+          ]),
+        ),
       },
       jobs_in_flight: inFlight,
       totals: { projects: p.total_projects, transformations: p.total_transformations, storage_used_mb: p.storage_used_mb },

@@ -15,19 +15,27 @@ export const UpdateProfileBody = z
   .refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
 export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
 
-export const CreateApiKeyBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
+/**
+ * `mode: 'test'` makes a sandbox key (sk_test_…) whose jobs debit the test credits
+ * (profiles.test_credits_remaining) instead of production credits; 'live' (default) is a normal key.
+ */
+export const CreateApiKeyBody = z.strictObject({ name: z.string().trim().min(1).max(100), mode: z.enum(['live', 'test']).optional() });
 export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBody>;
 
 export const GRANTABLE_ROLES = ['moderator', 'admin'] as const;
 export const GrantableRole = z.enum(GRANTABLE_ROLES);
 
+const CreditDelta = z.number().int().min(-1_000_000).max(1_000_000).refine((v) => v !== 0, 'must not be 0');
+
+/** Plan change and ledgered adjustments of the production and the sandbox (test) balance. */
 export const AdminUpdateUserBody = z
   .strictObject({
     subscription_plan: z.string().min(1).max(100).optional(),
-    credits_delta: z.number().int().min(-1_000_000).max(1_000_000).refine((v) => v !== 0, 'must not be 0').optional(),
+    credits_delta: CreditDelta.optional(),
+    test_credits_delta: CreditDelta.optional(),
     reason: z.string().trim().min(1).max(200).optional(),
   })
-  .refine((v) => v.subscription_plan !== undefined || v.credits_delta !== undefined, 'give subscription_plan and/or credits_delta');
+  .refine((v) => v.subscription_plan !== undefined || v.credits_delta !== undefined || v.test_credits_delta !== undefined, 'give subscription_plan, credits_delta and/or test_credits_delta');
 export type AdminUpdateUserBody = z.infer<typeof AdminUpdateUserBody>;
 
 export const SettingKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and _');

@@ -8,15 +8,17 @@ export interface ApiKeyRow {
   last_used_at: Date | null;
   revoked_at: Date | null;
   created_at: Date;
+  /** 'test': a sandbox key, whose jobs debit the test credits. */
+  mode: 'live' | 'test';
 }
 
-const COLUMNS = ['id', 'name', 'key_prefix', 'last_used_at', 'revoked_at', 'created_at'] as const;
+const COLUMNS = ['id', 'name', 'key_prefix', 'last_used_at', 'revoked_at', 'created_at', 'mode'] as const;
 
 export class ApiKeysRepository {
-  insert(db: Kysely<DB>, key: { userId: string; name: string; hash: string; prefix: string }): Promise<ApiKeyRow> {
+  insert(db: Kysely<DB>, key: { userId: string; name: string; hash: string; prefix: string; mode?: 'live' | 'test' }): Promise<ApiKeyRow> {
     return db
       .insertInto('api_keys')
-      .values({ user_id: key.userId, name: key.name, key_hash: key.hash, key_prefix: key.prefix })
+      .values({ user_id: key.userId, name: key.name, key_hash: key.hash, key_prefix: key.prefix, mode: key.mode ?? 'live' })
       .returning([...COLUMNS])
       .executeTakeFirstOrThrow();
   }

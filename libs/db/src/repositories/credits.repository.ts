@@ -1,12 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../schema.js';
 
+/** Which balance a movement touches: production credits or the sandbox (test) credits. */
+export type CreditKind = 'production' | 'test';
+
 export interface LedgerRow {
   id: string;
   amount: number;
   balance_after: number;
   reason: string;
-  kind: 'production' | 'test';
+  kind: CreditKind;
   job_id: string | null;
   created_at: Date;
 }
@@ -32,14 +35,37 @@ export class CreditsRepository {
   }
 
   /**
-   * charge_job (0010): debit (or lock), concurrency count after the lock, daily generation counter —
-   * one round trip at the end of the submission transaction, so the user's row is locked only for
-   * the last statements before commit. Raises P0001 naming the limit.
+   * charge_job (0017): the caller's plan picks the price from `prices` ({"default": n, "<plan>": m}),
+   * then the debit (production or sandbox credits) or a lock, the concurrency count after the lock,
+   * the daily generation counter — one round trip at the end of the submission transaction, so the
+   * user's row is locked only for the last statements before commit. Raises P0001 naming the limit.
    */
-  async chargeJob(db: Kysely<DB>, c: { userId: string; jobId: string; amount: number; reason: string; slotKinds: readonly string[]; countGeneration: boolean }) {
-    const { rows } = await sql<{ r: { balance: number | null; in_flight: number | null; generations_today: number | null } }>`
-      select public.charge_job(${c.userId}::uuid, ${c.jobId}::uuid, ${c.amount}::int, ${c.reason}, ${[...c.slotKinds]}::text[], ${c.countGeneration}) as r`.execute(db);
+  async chargeJob(db: Kysely<DB>, c: { userId: string; jobId: string; prices: Record<string, number>; reason: string; slotKinds: readonly string[]; countGeneration: boolean; creditKind?: CreditKind }) {
+    const { rows } = await sql<{ r: { balance: number | null; amount: number; plan: string; credit_kind: CreditKind; in_flight: number | null; generations_today: number | null } }>`
+      select public.charge_job(${c.userId}::uuid, ${c.jobId}::uuid, ${JSON.stringify(c.prices)}::jsonb, ${c.reason}, ${[...c.slotKinds]}::text[], ${c.countGeneration}, ${c.creditKind ?? 'production'}) as r`.execute(db);
     return rows[0]!.r;
+  }
+
+  /**
+   * charge_job_retry (0017): a retried job whose debits were all refunded pays its last debit again
+   * (same kind of credit); one still paid for is not charged. A job of `slotKinds` must fit in the
+   * plan's concurrency limit again. Platform connections only; raises P0001.
+   */
+  async chargeRetry(db: Kysely<DB>, jobId: string, slotKinds: readonly string[] = []): Promise<{ charged: number; balance: number | null }> {
+    const { rows } = await sql<{ r: { charged: number; balance?: number | null } }>`select public.charge_job_retry(${jobId}::uuid, ${[...slotKinds]}::text[]) as r`.execute(db);
+    return { charged: rows[0]!.r.charged, balance: rows[0]!.r.balance ?? null };
+  }
+
+  /** The provider a job was submitted for (null: none). */
+  async jobProvider(db: Kysely<DB>, jobId: string): Promise<string | null> {
+    const row = await db.selectFrom('jobs').select('provider').where('id', '=', jobId).executeTakeFirst();
+    return row?.provider ?? null;
+  }
+
+  /** The credit mode of an API key (sandbox keys debit test credits); undefined for an unknown or foreign key. */
+  async apiKeyMode(db: Kysely<DB>, keyId: string, userId: string): Promise<CreditKind | undefined> {
+    const row = await db.selectFrom('api_keys').select('mode').where('id', '=', keyId).where('user_id', '=', userId).executeTakeFirst();
+    return row ? (row.mode === 'test' ? 'test' : 'production') : undefined;
   }
 
   /** decrement_production_credits: checks balance and daily credit limit, debits, writes the ledger. Returns the balance. */
@@ -69,6 +95,12 @@ export class CreditsRepository {
   /** admin_adjust_credits: ledgered, never below zero. Returns the balance. */
   async adjust(db: Kysely<DB>, userId: string, delta: number, reason: string): Promise<number> {
     const { rows } = await sql<{ balance: number }>`select public.admin_adjust_credits(${userId}::uuid, ${delta}::int, ${reason}) as balance`.execute(db);
+    return rows[0]!.balance;
+  }
+
+  /** admin_adjust_test_credits (0017): the sandbox balance, ledgered with kind 'test', never below zero. Returns the balance. */
+  async adjustTest(db: Kysely<DB>, userId: string, delta: number, reason: string): Promise<number> {
+    const { rows } = await sql<{ balance: number }>`select public.admin_adjust_test_credits(${userId}::uuid, ${delta}::int, ${reason}) as balance`.execute(db);
     return rows[0]!.balance;
   }
 
