@@ -88,6 +88,27 @@ const chain = [
 const effects = await time(async () => encodeMp3(applyEffectsChain(await decodeTrimmed(mp3), SR, chain), SR, 192));
 add('effects (transformation_type effects)', 'decode + EQ + compressor + reverb + delay + MP3', effects.ms, SECONDS);
 
+// The effects job kind on a track version (POST /v1/tracks/{id}/effects): what its worker runs per job.
+const ambient = [{ type: 'reverb', settings: { room_size: 0.8, damping: 0.2 } }, { type: 'delay', settings: { time: 0.5, feedback: 0.3 } }];
+const fxPreset = await time(async () => encodeMp3(applyEffectsChain(await decodeTrimmed(mp3), SR, ambient), SR, 192));
+add('effects (job on a track version)', "decode + system preset 'Ambient Space' (reverb + delay) + MP3 of the new version", fxPreset.ms, SECONDS);
+const fxEq = await time(async () => encodeMp3(applyEffectsChain(await decodeTrimmed(mp3), SR, [{ type: 'equalizer', settings: { high: 0.25 } }]), SR, 192));
+add('effects (job on a track version)', 'decode + inline chain: EQ high shelf −12 dB + MP3 of the new version', fxEq.ms, SECONDS);
+
+// Generation with a persona: the persona's singer and voice controls, plus the tonal-balance match (a bisection
+// over a 500 Hz shelf on the stem sum) before mastering. One run each (a full 3-minute render is the slow part).
+const source = analyseVoice(song.mix, SR);
+const personaVoice = { voice: song.params.voice?.gender ?? 'female', timbre: source.timbre, spectralCentroidHz: source.spectralCentroidHz };
+const genRequest = { prompt: 'dark slow ambient ballad with male vocals', durationSeconds: SECONDS, seed: 77 };
+let t0 = performance.now();
+renderSong(genRequest, 0);
+const plainMs = performance.now() - t0;
+t0 = performance.now();
+const personaSong = renderSong({ ...genRequest, persona: personaVoice }, 0);
+const personaMs = performance.now() - t0;
+add('generation (default voice)', 'one variant: full engine render (no MP3), for comparison', plainMs, SECONDS, '1 run');
+add('generation with persona', `one variant: render with the persona's voice + tonal match (tilt ${personaSong.personaTiltDb} dB)`, personaMs, SECONDS, `1 run; +${fmt((personaMs / plainMs - 1) * 100, 0)} % over default`);
+
 const lyricsRuns = 50;
 const t = performance.now();
 for (let i = 0; i < lyricsRuns; i++) writeLyrics({ prompt: 'a sunny reggae song about the sea and summer', seed: i });

@@ -51,6 +51,14 @@ function biquad(buf: Float32Array, [b0, b1, b2, a1, a2]: Coefs): void {
   }
 }
 
+/** A high shelf (Q 0.707) on both channels, in place: the tonal-balance tilt of a persona render. */
+export function highShelf(buf: StereoBuffer, freq: number, gainDb: number, sampleRate: number): void {
+  if (gainDb === 0) return;
+  const c = rbj('highshelf', freq, gainDb, Math.SQRT1_2, sampleRate);
+  biquad(buf.left, c);
+  biquad(buf.right, c);
+}
+
 const gainDb = (linear: number | undefined) => 20 * Math.log10(Math.max(1e-3, linear ?? 1));
 
 export const EQ_BANDS = { low: 200, mid: 1000, high: 4000 } as const;

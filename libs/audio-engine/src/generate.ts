@@ -2,7 +2,7 @@
 import { renderCover } from './cover.js';
 import { encodeMp3 } from './mp3-encode.js';
 import { renderSong } from './render.js';
-import type { SongParams, SongRequest } from './types.js';
+import type { SongParams, SongRequest, TimedLyricLine } from './types.js';
 
 export interface GeneratedVariant {
   variantIndex: number;
@@ -10,6 +10,10 @@ export interface GeneratedVariant {
   durationSeconds: number;
   mp3: Buffer;
   cover: Buffer;
+  /** When each lyric line is sung (empty without lyrics). */
+  timedLyrics: TimedLyricLine[];
+  /** The persona's tonal-balance tilt (dB), when a persona with a measured centroid drove the render. */
+  personaTiltDb?: number;
 }
 
 export const VARIANT_COUNT = 2;
@@ -26,7 +30,7 @@ export function generateVariant(req: SongRequest, variantIndex: number, kbps = 1
   const song = renderSong(req, variantIndex);
   const mp3 = encodeMp3(song.mix, song.sampleRate, kbps);
   const cover = renderCover(song.params, coverTitle(req));
-  return { variantIndex, params: song.params, durationSeconds: song.durationSeconds, mp3, cover };
+  return { variantIndex, params: song.params, durationSeconds: song.durationSeconds, mp3, cover, timedLyrics: song.timedLyrics, ...(song.personaTiltDb !== undefined ? { personaTiltDb: song.personaTiltDb } : {}) };
 }
 
 export function generateSongFiles(req: SongRequest): { variants: GeneratedVariant[] } {

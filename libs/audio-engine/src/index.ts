@@ -2,7 +2,7 @@
 export const ENGINE_NAME = 'muse-local-engine';
 export const ENGINE_VERSION = '1.0.0';
 
-export type { LayerName, RenderedSong, SongParams, SongRequest, StereoBuffer, TimeSignature } from './types.js';
+export type { LayerName, PersonaVoice, RenderedSong, SongParams, SongRequest, StereoBuffer, TimedLyricLine, TimeSignature } from './types.js';
 export { LAYER_NAMES, SAMPLE_RATE } from './types.js';
 export { deriveSongParams, validateDuration, MIN_DURATION_SECONDS, MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS } from './params.js';
 export { renderSong } from './render.js';
@@ -27,5 +27,5 @@ export { analyseVoice } from './voice-analysis.js';
 export type { VoiceAnalysis } from './voice-analysis.js';
 export { analyseMusic, estimateTempo, estimateKey, chromagram, PITCH_CLASSES } from './music-analysis.js';
 export type { MusicAnalysis } from './music-analysis.js';
-export { applyEffectsChain, EFFECT_TYPES, EQ_BANDS } from './effects-chain.js';
+export { applyEffectsChain, EFFECT_TYPES, EQ_BANDS, highShelf } from './effects-chain.js';
 export type { EffectSpec } from './effects-chain.js';

@@ -74,6 +74,9 @@ export function syllabifyLine(line: string): LyricLine {
 
 const HEADER = /^\s*[[(]\s*([a-z -]+?)\s*\d*\s*[\])]\s*:?\s*$/i;
 
+/** The written text of each parsed line (its syllables lose the word breaks): what timestamped lyrics show. */
+export const LINE_TEXT = new WeakMap<LyricLine, string>();
+
 export function parseLyrics(text: string): LyricSheet {
   const sheet: LyricSheet = { verse: [], chorus: [], bridge: [], any: [], lineCount: 0 };
   let current: LyricLine[] | null = null;
@@ -91,6 +94,7 @@ export function parseLyrics(text: string): LyricSheet {
     }
     const line = syllabifyLine(raw.trim());
     if (line.length === 0) continue;
+    LINE_TEXT.set(line, raw.trim());
     sheet.lineCount++;
     if (current) current.push(line);
     else sheet.any.push(line);

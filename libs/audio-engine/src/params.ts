@@ -6,7 +6,7 @@ import {
 import type { BassStyle, ChordStyle, DrumGroove, GenreProfile, MoodProfile } from './styles.js';
 import { chordName, colorChord, parsePitchClass, parseRoman, pitchClassName } from './theory.js';
 import type { Chord, ScaleName } from './theory.js';
-import type { SongParams, SongRequest, TimeSignature } from './types.js';
+import type { PersonaVoice, SongParams, SongRequest, TimeSignature } from './types.js';
 
 export const MIN_DURATION_SECONDS = 5;
 export const MAX_DURATION_SECONDS = 240;
@@ -33,6 +33,8 @@ export interface SongContext {
   voice: 'female' | 'male';
   lyrics: string;
   timbre: Record<string, number>;
+  /** The persona's voice, when the request names one (its spectral centroid drives the tonal-balance match). */
+  persona?: PersonaVoice;
   /** Seed for every render-time random decision of this variant. */
   renderSeed: number;
 }
@@ -210,7 +212,7 @@ export function deriveSongContext(req: SongRequest, variantIndex: number): SongC
 
   const hasVocals = req.instrumental !== undefined ? !req.instrumental : lyrics.length > 0 || !hasAny(text.all, INSTRUMENTAL_WORDS);
   const voiceDraw = charRng.next();
-  const voice = hasAny(text.all, FEMALE_WORDS) ? 'female' : hasAny(text.all, MALE_WORDS) ? 'male' : voiceDraw < 0.5 ? 'female' : 'male';
+  const voice = req.persona?.voice ?? (hasAny(text.all, FEMALE_WORDS) ? 'female' : hasAny(text.all, MALE_WORDS) ? 'male' : voiceDraw < 0.5 ? 'female' : 'male');
 
   const instruments = [kit, bassInstrument, chordInstrument, leadInstrument].filter((i) => i !== 'no drums');
   if (hasVocals) instruments.push(`${voice} vocals`);
@@ -228,10 +230,12 @@ export function deriveSongContext(req: SongRequest, variantIndex: number): SongC
     chordProgression: chords.map(chordName),
     durationSeconds,
     hasVocals,
+    ...(hasVocals ? { voice: { gender: voice, timbre: { ...(req.persona?.timbre ?? {}) } } } : {}),
   };
   return {
     params, variantIndex, genre, mood, tonic, scaleName, chords, chordBars, groove, bassStyle, chordStyle, kit,
     bassInstrument, chordInstrument, leadInstrument, voice, lyrics, timbre: { ...(req.persona?.timbre ?? {}) },
+    ...(req.persona ? { persona: req.persona } : {}),
     renderSeed: combineSeeds(contentHash, baseSeed, 0x4e4d, variantIndex),
   };
 }

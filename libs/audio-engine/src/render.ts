@@ -1,18 +1,19 @@
 // Renders a request into five stems and their mix: arrangement -> note events -> synthesis -> effects -> master.
-import { buildChordSlots, makeGrid, planSections } from './arrangement.js';
+import { buildChordSlots, makeGrid, planSections, stepTime } from './arrangement.js';
 import type { NoteEvent } from './arrangement.js';
 import { onePoleHighpass, panGains, SR } from './dsp.js';
 import { addPingPong, addReverb, applyDucking } from './effects.js';
+import { highShelf } from './effects-chain.js';
 import { buildDrumHits, chooseGrooveOptions } from './grooves.js';
 import { addCrackle, buildKit, kitCrackle, renderDrumHits } from './instruments/drums.js';
 import { isPluckInstrument, patchFor } from './instruments/patches.js';
 import { renderChordVa, renderNote, renderPluck } from './instruments/synth.js';
 import type { Patch } from './instruments/synth.js';
 import { renderVoiceNote, voiceSettings } from './instruments/voice.js';
-import { parseLyrics } from './lyrics.js';
+import { LINE_TEXT, parseLyrics } from './lyrics.js';
 import { counterLine, lyricCursor, phrasesToNotes, phrasesToVocals, writeMelody } from './melody.js';
 import type { MelodyEnv } from './melody.js';
-import { masterAndMix, stemGains } from './mixer.js';
+import { masterAndMix, stemGains, type MasterOptions } from './mixer.js';
 import { deriveSongContext } from './params.js';
 import type { SongContext } from './params.js';
 import { buildBass, buildChordPart } from './parts.js';
@@ -20,7 +21,8 @@ import type { ChordHit } from './parts.js';
 import { mix32, Rng } from './rng.js';
 import { colorChord, midiToFreq, parseRoman, SCALES } from './theory.js';
 import { LAYER_NAMES, SAMPLE_RATE } from './types.js';
-import type { LayerName, RenderedSong, SongRequest, StereoBuffer } from './types.js';
+import type { LayerName, RenderedSong, SongRequest, StereoBuffer, TimedLyricLine } from './types.js';
+import { analyseVoice } from './voice-analysis.js';
 
 function stereo(n: number): StereoBuffer {
   return { left: new Float32Array(n), right: new Float32Array(n) };
@@ -101,6 +103,7 @@ export function renderContext(ctx: SongContext, timings?: StageTimings): Rendere
   const energy = ctx.mood.energy;
   const brightness = ctx.mood.brightness;
   const layers = Object.fromEntries(LAYER_NAMES.map((k) => [k, stereo(n)])) as Record<LayerName, StereoBuffer>;
+  const timedLyrics: TimedLyricLine[] = [];
 
   mark('arrange');
   const grooveOpts = chooseGrooveOptions(ctx.groove, energy, rng.fork('groove'));
@@ -135,6 +138,17 @@ export function renderContext(ctx: SongContext, timings?: StageTimings): Rendere
     const sheet = ctx.lyrics ? parseLyrics(ctx.lyrics) : null;
     const vocalPhrases = writeMelody(env, { density: density * 0.85, rng: rng.fork('vocal-melody'), types: ['verse', 'chorus'] }, lyricCursor(sheet));
     const sung = phrasesToVocals(env, vocalPhrases, vocalTonic, rng.fork('vocalise'));
+    // The engine places every syllable itself, so it knows when each line is sung: first onset to last release.
+    for (const ph of vocalPhrases) {
+      const count = Math.min(ph.notes.length, ph.line?.length ?? 0);
+      if (!ph.line || count === 0) continue;
+      const first = ph.notes[0]!;
+      const last = ph.notes[count - 1]!;
+      const start = stepTime(g, first.step);
+      const end = Math.min(p.durationSeconds, stepTime(g, last.step) + last.len * g.stepSec * 0.95);
+      if (start >= p.durationSeconds) continue;
+      timedLyrics.push({ start: Math.round(start * 1000) / 1000, end: Math.round(end * 1000) / 1000, text: LINE_TEXT.get(ph.line) ?? ph.line.map((syl) => syl.text).join('') });
+    }
     const vs = voiceSettings(ctx.voice, ctx.timbre);
     const shift = Math.max(-1, Math.min(1, ctx.timbre['pitchShift'] ?? 0)) * 2;
     let harmonySide = 1;
@@ -176,9 +190,58 @@ export function renderContext(ctx: SongContext, timings?: StageTimings): Rendere
     onePoleHighpass(layers[k].right, 18);
   }
   mark('effects');
-  const mix = masterAndMix(layers, stemGains(layers, stemTargets(ctx)), {
+  const master: MasterOptions = {
     targetRms: 0.17, ceiling: 0.95, fadeInSec: 0.01, fadeOutSec: Math.min(3, Math.max(0.4, p.durationSeconds * 0.08)), releaseSec: 0.15,
-  });
+  };
+  const gains = stemGains(layers, stemTargets(ctx));
+  const target = ctx.persona?.spectralCentroidHz;
+  let personaTiltDb: number | undefined;
+  if (target !== undefined && Number.isFinite(target) && target > 0) {
+    personaTiltDb = centroidTilt(layers, gains, target);
+    for (const k of LAYER_NAMES) highShelf(layers[k], TILT_HZ, personaTiltDb, SR);
+  }
+  const mix = masterAndMix(layers, gains, master);
   mark('master');
-  return { variantIndex: ctx.variantIndex, params: p, sampleRate: SAMPLE_RATE, channels: 2, durationSeconds: n / SR, layers, mix };
+  return { variantIndex: ctx.variantIndex, params: p, sampleRate: SAMPLE_RATE, channels: 2, durationSeconds: n / SR, layers, mix, timedLyrics, ...(personaTiltDb !== undefined ? { personaTiltDb } : {}) };
+}
+
+const TILT_HZ = 500;
+const MAX_TILT_DB = 12;
+
+/**
+ * A persona's tonal balance: the gain of a 500 Hz high shelf, applied to every stem (so the stems still
+ * sum to the mix), that brings the gained stem sum's spectral centroid to the persona's — found by
+ * bisection (the centroid rises monotonically with the shelf gain), at most ±12 dB.
+ */
+function centroidTilt(layers: Record<LayerName, StereoBuffer>, gains: Record<LayerName, number>, targetHz: number): number {
+  const n = layers.vocals.left.length;
+  const sum = stereo(n);
+  for (const k of LAYER_NAMES) {
+    const g = gains[k];
+    const { left, right } = layers[k];
+    for (let i = 0; i < n; i++) {
+      sum.left[i] = sum.left[i]! + left[i]! * g;
+      sum.right[i] = sum.right[i]! + right[i]! * g;
+    }
+  }
+  const err = (db: number): number => {
+    const copy = { left: sum.left.slice(), right: sum.right.slice() };
+    highShelf(copy, TILT_HZ, db, SR);
+    try {
+      return Math.log2(analyseVoice(copy, SR).spectralCentroidHz / targetHz);
+    } catch {
+      return 0; // silence: nothing to tilt
+    }
+  };
+  const e0 = err(0);
+  if (Math.abs(e0) < 0.02) return 0;
+  const bound = e0 < 0 ? MAX_TILT_DB : -MAX_TILT_DB;
+  if (Math.sign(err(bound)) === Math.sign(e0)) return bound; // out of reach: as far as the tilt goes
+  let lo = 0, hi = bound;
+  for (let step = 0; step < 7; step++) {
+    const mid = (lo + hi) / 2;
+    if (Math.sign(err(mid)) === Math.sign(e0)) lo = mid;
+    else hi = mid;
+  }
+  return Math.round(((lo + hi) / 2) * 100) / 100;
 }

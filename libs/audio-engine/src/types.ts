@@ -20,8 +20,23 @@ export interface SongRequest {
   /** Default 30, min 5, max 240. */
   durationSeconds?: number;
   seed?: number;
-  /** Optional voice parameters (brightness, breathiness, vibrato, formantShift, pitchShift: roughly -1..1). */
-  persona?: { timbre?: Record<string, number> };
+  /** A persona's voice: timbre controls (brightness, breathiness, vibrato, formantShift, pitchShift: roughly -1..1), the singer, and the spectral centroid measured from its source. */
+  persona?: PersonaVoice;
+}
+
+export interface PersonaVoice {
+  timbre?: Record<string, number>;
+  /** The singer of the source render; otherwise chosen from the prompt as usual. */
+  voice?: 'female' | 'male';
+  /** The source's measured spectral centroid (Hz): the render is tilted toward it (tonal-balance match, at most ±12 dB). */
+  spectralCentroidHz?: number;
+}
+
+/** When each lyric line is sung (seconds), as the design's tracks.metadata.timestamped_lyrics. */
+export interface TimedLyricLine {
+  start: number;
+  end: number;
+  text: string;
 }
 
 export interface SongParams {
@@ -38,6 +53,8 @@ export interface SongParams {
   chordProgression: string[];
   durationSeconds: number;
   hasVocals: boolean;
+  /** The singer and its timbre controls (songs with vocals): what a persona taken from this render reuses. */
+  voice?: { gender: 'female' | 'male'; timbre: Record<string, number> };
 }
 
 export interface RenderedSong {
@@ -50,6 +67,10 @@ export interface RenderedSong {
   /** The stems, exactly as summed into the mix (master gain already applied to each). */
   layers: Record<LayerName, StereoBuffer>;
   mix: StereoBuffer;
+  /** Lyric lines as sung (empty without lyrics or vocals). */
+  timedLyrics: TimedLyricLine[];
+  /** The tonal-balance tilt applied for a persona (dB of the 500 Hz high shelf), if any. */
+  personaTiltDb?: number;
 }
 
 export const SAMPLE_RATE = 44100 as const;

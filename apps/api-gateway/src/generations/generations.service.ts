@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CreateGenerationBody } from '@muse/contracts';
-import { TracksRepository, type Identity } from '@muse/db';
+import { PersonasRepository, TracksRepository, type Identity } from '@muse/db';
 import { configuredMusicProviders } from '@muse/providers';
 import type { GatewayConfig } from '../config.js';
 import { Problem } from '../common/problem.js';
@@ -14,6 +14,7 @@ export class GenerationsService {
     @Inject(CONFIG) private readonly config: GatewayConfig,
     private readonly submissions: JobSubmissionService,
     private readonly tracks: TracksRepository,
+    private readonly personas: PersonasRepository,
   ) {}
 
   /** Providers this deployment can actually call (credentials configured); others are refused up front rather than failing later. */
@@ -38,6 +39,15 @@ export class GenerationsService {
       callbackUrl: body.callback_url,
       payload: { duration_seconds: body.duration_seconds ?? null, seed: body.seed ?? null, model: body.model ?? null },
       createResource: async (trx) => {
+        if (body.persona_id) {
+          // Read as the caller (RLS): their own personas and public ones; another user's private persona
+          // reads as missing, so the answer does not say whether it exists.
+          const persona = await this.personas.findById(trx, body.persona_id);
+          if (!persona) throw new Problem(422, 'unknown-persona', 'no persona with this id that you may use', [{ path: 'persona_id', message: 'unknown persona' }]);
+          const status = (persona.metadata as { status?: string }).status;
+          if (status === 'failed') throw new Problem(422, 'persona-failed', 'this persona could not be made; choose another', [{ path: 'persona_id', message: 'persona failed' }]);
+          if (status !== 'ready') throw new Problem(409, 'persona-not-ready', 'the persona is still being made; try again when its job has completed');
+        }
         const track = await this.tracks.insert(trx, {
           user_id: identity.userId,
           title: body.title ?? null,

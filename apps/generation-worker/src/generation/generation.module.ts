@@ -1,8 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { Queue as BullQueue } from 'bullmq';
-import { Queue } from '@muse/contracts';
-import { JobsRepository, NotificationsRepository, ProviderTasksRepository, TracksRepository } from '@muse/db';
-import { analyticsEmitterProvider, CONFIG, jobEventsProvider, METRICS_REGISTRY, REDIS, type Redis } from '@muse/platform';
+import { JobsRepository, NotificationsRepository, PersonasRepository, ProviderTasksRepository, TrackMediaRepository, TracksRepository } from '@muse/db';
+import { analyticsEmitterProvider, CONFIG, jobEventsProvider, METRICS_REGISTRY } from '@muse/platform';
 import { providerMetrics, type ProviderEnv } from '@muse/providers';
 import type { Registry } from 'prom-client';
 import { LocalMusicProvider } from '../providers/local-music.provider.js';
@@ -10,7 +8,6 @@ import { MUSIC_PROVIDERS, type MusicGenerationProvider } from '../providers/musi
 import { externalMusicProviders, ProviderRegistry } from '../providers/provider-registry.js';
 import { GenerationHandler } from './generation.handler.js';
 import { GenerationService, PROVIDER_ENV } from './generation.service.js';
-import { PollScheduler } from './poll-scheduler.js';
 
 @Module({})
 export class GenerationModule {
@@ -34,17 +31,14 @@ export class GenerationModule {
           useFactory: (providers: MusicGenerationProvider[], env: ProviderEnv, metrics: ReturnType<typeof providerMetrics>) => new ProviderRegistry(providers, env, metrics),
           inject: [MUSIC_PROVIDERS, PROVIDER_ENV, 'PROVIDER_METRICS'],
         },
-        {
-          provide: PollScheduler,
-          useFactory: (redis: Redis, config: ProviderEnv & { QUEUE_PREFIX: string }) => new PollScheduler(new BullQueue(Queue.Generation, { connection: redis, prefix: config.QUEUE_PREFIX }), config),
-          inject: [REDIS, CONFIG],
-        },
         jobEventsProvider,
         analyticsEmitterProvider,
         { provide: JobsRepository, useValue: new JobsRepository() },
         { provide: TracksRepository, useValue: new TracksRepository() },
         { provide: NotificationsRepository, useValue: new NotificationsRepository() },
         { provide: ProviderTasksRepository, useValue: new ProviderTasksRepository() },
+        { provide: PersonasRepository, useValue: new PersonasRepository() },
+        { provide: TrackMediaRepository, useValue: new TrackMediaRepository() },
       ],
     };
   }

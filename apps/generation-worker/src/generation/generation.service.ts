@@ -5,7 +5,9 @@ import {
   Bucket,
   JobsRepository,
   NotificationsRepository,
+  PersonasRepository,
   ProviderTasksRepository,
+  TrackMediaRepository,
   trackObjectKey,
   TracksRepository,
   type Database,
@@ -13,12 +15,13 @@ import {
   type Job,
   type Track,
 } from '@muse/db';
-import { AnalyticsEmitter, DATABASE, JobEventsPublisher, LOGGER, STORAGE, type Logger } from '@muse/platform';
+import { AnalyticsEmitter, ContinuationScheduler, DATABASE, JobEventsPublisher, LOGGER, STORAGE, type Logger } from '@muse/platform';
 import { callbackUrl, CircuitOpenError, ProviderError, type ProviderEnv } from '@muse/providers';
 import type { StorageService } from '@muse/storage';
 import { isSubmitted, PermanentProviderError, type GeneratedMusic, type MusicGenerationProvider, type MusicRequest, type SubmittedTask } from '../providers/music-provider.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
-import { PollScheduler } from './poll-scheduler.js';
+import type { LocalMusicRequest } from '../providers/local-music.provider.js';
+import { personaVoiceOf } from './persona-voice.js';
 
 class JobCancelled extends Error {}
 
@@ -41,18 +44,19 @@ export class GenerationService implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PROVIDER_ENV) private readonly env: ProviderEnv,
     private readonly providers: ProviderRegistry,
-    private readonly polls: PollScheduler,
+    private readonly polls: ContinuationScheduler,
     private readonly events: JobEventsPublisher,
     private readonly analytics: AnalyticsEmitter,
     private readonly jobs: JobsRepository,
     private readonly tracks: TracksRepository,
     private readonly notifications: NotificationsRepository,
     private readonly providerTasks: ProviderTasksRepository,
+    private readonly personas: PersonasRepository,
+    private readonly media: TrackMediaRepository,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.providers.all().map((p) => p.close?.()));
-    await this.polls.close();
   }
 
   async run(message: JobMessage, queueJob?: QueueJob): Promise<Record<string, unknown> | undefined> {
@@ -70,15 +74,15 @@ export class GenerationService implements OnApplicationShutdown {
     try {
       // Already submitted (a redelivered message after a crash or a sweep): never submit twice, poll.
       if (job.provider_task_id && job.provider) {
-        await this.polls.schedule(job, 0);
+        await this.polls.schedule(job, 'generation.provider-update', 0);
         return { provider: job.provider, provider_task_id: job.provider_task_id };
       }
-      const request = this.requestOf(track, job);
+      const request = await this.withPersona(this.requestOf(track, job), track);
       const { provider, outcome } = await this.submit(job, request, (p) => this.progress(job, track.id, p, queueJob));
       if (isSubmitted(outcome)) {
         const recorded = await this.providerTasks.recordSubmission(this.db, job.id, track.id, provider.name, outcome.submitted);
         if (!recorded) return undefined; // cancelled meanwhile
-        await this.polls.schedule(recorded, 0, { slower: provider.sendsCallbacks === true });
+        await this.polls.schedule(recorded, 'generation.provider-update', 0, { slower: provider.sendsCallbacks === true });
         this.logger.info({ job_id: job.id, provider: provider.name, provider_task_id: outcome.submitted }, 'submitted to provider');
         return { provider: provider.name, provider_task_id: outcome.submitted };
       }
@@ -106,7 +110,7 @@ export class GenerationService implements OnApplicationShutdown {
         return this.finishFailed(job, track, 'provider-timeout', `the provider did not finish within ${Math.round(this.env.PROVIDER_TASK_TIMEOUT_MS / 1000)} s`, true);
       }
       await this.jobs.touch(this.db, [job.id]); // a waiting job is alive: keep the stale sweep away
-      await this.polls.schedule(job, pollCount + 1, { notBeforeMs });
+      await this.polls.schedule(job, 'generation.provider-update', pollCount + 1, { notBeforeMs });
       return undefined;
     };
 
@@ -182,6 +186,7 @@ export class GenerationService implements OnApplicationShutdown {
           track_id: track.id,
           versions: versions.map((v) => ({ id: v.id, variant_index: v.variant_index, audio_url: v.audio_url, cover_url: v.cover_url, duration: v.duration, is_primary_variant: v.is_primary_variant })),
         };
+        await this.landExtras(trx, track, song);
         const done = await this.jobs.complete(trx, job.id, result);
         if (!done) throw new JobCancelled();
         await this.notifications.create(trx, { userId: track.user_id, type: 'success', title: 'Your song is ready', message: `"${track.title ?? song.title}" has ${versions.length} new variants.`, link: `/tracks/${track.id}` });
@@ -196,6 +201,31 @@ export class GenerationService implements OnApplicationShutdown {
         return undefined;
       }
       throw error;
+    }
+  }
+
+  /** The track's persona (its engine voice) on the request; the gateway already checked the caller may use it. */
+  private async withPersona(request: MusicRequest, track: Track): Promise<LocalMusicRequest> {
+    if (!track.persona_id) return request;
+    const persona = await this.personas.findById(this.db, track.persona_id);
+    const voice = persona ? personaVoiceOf(persona) : undefined;
+    return voice ? { ...request, persona: { id: persona!.id, voice } } : request;
+  }
+
+  /**
+   * In the completion transaction (so at most once per generation): the persona's usage, and a provider's
+   * video through update_track_video_metadata.
+   */
+  private async landExtras(trx: Parameters<TracksRepository['saveGeneration']>[0], track: Track, song: GeneratedMusic): Promise<void> {
+    if (track.persona_id) await this.personas.recordUse(trx, track.persona_id);
+    // The master's lyric timing (variant metadata.timestamped_lyrics) reaches the track by the trigger of
+    // migration 0016 (mirror_master_lyric_timing), which also follows later master changes.
+    const master = song.variants.find((v) => v.variantIndex === 0) ?? song.variants[0];
+    const meta = (master?.metadata ?? {}) as { video_url?: unknown; video?: unknown };
+    // Providers that render a video (Suno's clips carry video_url) put it in the variant's metadata.
+    if (typeof meta.video_url === 'string' && /^https?:\/\//.test(meta.video_url)) {
+      const video = meta.video && typeof meta.video === 'object' ? (meta.video as Record<string, unknown>) : {};
+      await this.media.updateVideoMetadata(trx, track.id, meta.video_url, { ...video, source: 'provider', variant_index: master!.variantIndex });
     }
   }
 

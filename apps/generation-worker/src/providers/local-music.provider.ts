@@ -1,7 +1,10 @@
-import { ENGINE_NAME, ENGINE_VERSION, generateVariant, parallelAvailable, VariantWorkerPool, type GeneratedVariant as EngineVariant, type SongRequest } from '@muse/audio-engine';
+import { ENGINE_NAME, ENGINE_VERSION, generateVariant, parallelAvailable, VariantWorkerPool, type GeneratedVariant as EngineVariant, type PersonaVoice, type SongRequest } from '@muse/audio-engine';
 import type { GeneratedMusic, MusicGenerationProvider, MusicRequest, ProgressReporter } from './music-provider.js';
 
 const VARIANTS = [0, 1] as const;
+
+/** A generation request as the generation service hands it over: with the persona's engine voice when the track names one. */
+export type LocalMusicRequest = MusicRequest & { persona?: { id: string; voice: PersonaVoice } };
 
 /** Titles for untitled songs: the first few words of the prompt, as a person would name it. */
 export function titleFromPrompt(prompt: string): string {
@@ -19,7 +22,7 @@ export class LocalMusicProvider implements MusicGenerationProvider {
   readonly name = 'local';
   private readonly pool = parallelAvailable() ? new VariantWorkerPool() : undefined;
 
-  async generate(request: MusicRequest, progress: ProgressReporter): Promise<GeneratedMusic> {
+  async generate(request: LocalMusicRequest, progress: ProgressReporter): Promise<GeneratedMusic> {
     const title = request.title ?? titleFromPrompt(request.prompt);
     const song: SongRequest = {
       prompt: request.prompt,
@@ -31,6 +34,7 @@ export class LocalMusicProvider implements MusicGenerationProvider {
       instrumental: request.instrumental,
       durationSeconds: request.durationSeconds,
       seed: request.seed ?? undefined,
+      ...(request.persona ? { persona: request.persona.voice } : {}),
     };
     let done = 0;
     const render = async (variantIndex: number): Promise<EngineVariant> => {
@@ -50,7 +54,14 @@ export class LocalMusicProvider implements MusicGenerationProvider {
         cover: v.cover,
         coverContentType: 'image/jpeg',
         durationSeconds: v.durationSeconds,
-        metadata: { engine: ENGINE_NAME, engine_version: ENGINE_VERSION, params: v.params },
+        metadata: {
+          engine: ENGINE_NAME,
+          engine_version: ENGINE_VERSION,
+          params: v.params,
+          // The engine placed every syllable, so it knows when each line is sung (the view tracks_with_timestamped_lyrics).
+          ...(v.timedLyrics.length > 0 ? { timestamped_lyrics: v.timedLyrics } : {}),
+          ...(request.persona ? { persona: { id: request.persona.id, tilt_db: v.personaTiltDb ?? 0 } } : {}),
+        },
       })),
     };
   }
