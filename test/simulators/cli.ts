@@ -17,6 +17,7 @@ const env = {
   REPLICATE_WEBHOOK_SECRET: sim.replicateWebhookSecret,
   FAL_QUEUE_BASE_URL: sim.url,
   FAL_KEY: sim.apiKey,
+  FAL_WEBHOOK_JWKS_URL: `${sim.url}/.well-known/jwks.json`,
   PROVIDER_ALLOW_PRIVATE_HOSTS: '127.0.0.1/32',
 };
 process.stdout.write(`provider simulator on ${sim.url}\n${Object.entries(env).map(([k, v]) => `export ${k}=${v}`).join('\n')}\n`);

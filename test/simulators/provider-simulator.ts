@@ -3,6 +3,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateVariant } from '@muse/audio-engine';
 import { signStandardWebhook } from '@muse/providers';
+import { createKinds, type KindTask } from './provider-kinds.js';
+import { warmSimAudio } from './sim-audio.js';
 
 /*
  * A local stand-in for the external music providers, speaking their published HTTP contracts
@@ -10,7 +12,9 @@ import { signStandardWebhook } from '@muse/providers';
  * /api/v1/generate + record-info + callbacks, and Mureka /v1/song|instrumental/generate + query +
  * /v1/lyrics/generate. Tasks advance through the providers' real status sequences on a clock
  * (`stepMs` per status), results are real MP3/JPEG files served by the simulator itself, and
- * fault switches reproduce what providers really do.
+ * fault switches reproduce what providers really do. The follow-up kinds (Suno extend, replace-section,
+ * lyrics, vocal removal, WAV, timestamped lyrics, personas; Mureka lyrics extend, upload, recognition;
+ * Replicate per-model outputs; fal signed webhooks) live in provider-kinds.ts, their audio in sim-audio.ts.
  */
 export interface SimulatorFaults {
   /** Answer the next N generate calls with this HTTP status (429 carries Retry-After: 1). */
@@ -20,19 +24,23 @@ export interface SimulatorFaults {
   /** Delay every API answer by this long (timeouts). */
   slowMs?: number;
   /** Limit slowMs to one provider's API. */
-  slowProvider?: 'suno' | 'mureka';
+  slowProvider?: 'suno' | 'mureka' | 'replicate' | 'fal';
   /** Callbacks: sent normally, twice each, complete-first, or never. */
   callbacks?: 'normal' | 'duplicate' | 'out-of-order' | 'never';
   /** Result URLs point somewhere we must refuse. */
   resultUrls?: 'normal' | 'private-address' | 'redirect-to-private' | 'oversize' | 'wrong-type' | 'slow';
   /** Answer record-info / query with a body that does not match the contract. */
   malformedStatus?: boolean;
+  /** Send callbacks / webhooks whose bodies do not match the contract (still signed where the provider signs). */
+  malformedCallbacks?: boolean;
   /** Tasks end in the provider's failure status instead of success. */
   failTasks?: boolean;
 }
 
-interface SimTask {
+export interface SimTask {
   id: string;
+  /** record-info `type`: GENERATE, EXTEND, REPLACE_SECTION. */
+  type?: string;
   provider: 'suno' | 'mureka';
   kind: 'song' | 'instrumental';
   createdAt: number;
@@ -58,10 +66,20 @@ export interface ProviderSimulator {
   predictions: Map<string, SimPrediction>;
   /** Re-sends a webhook delivery exactly as sent before (a replay), with its original headers. */
   replayLastWebhook(): Promise<number>;
+  /** Lyrics, vocal-removal and WAV tasks (Suno), by task id. */
+  kindTasks: Map<string, KindTask>;
+  /** Files uploaded to Mureka (/v1/files/upload), by id. */
+  uploads: Map<string, { bytes: number; purpose: string; filename: string }>;
+  /** Calls per follow-up endpoint path (extend, lyrics, files/upload, …). */
+  kindCalls: Record<string, number>;
+  /** fal's JWKS as this simulator signs (also served at `${url}/.well-known/jwks.json`). */
+  falJwks: { keys: Array<Record<string, string>> };
+  /** Re-sends the last fal webhook exactly as sent (a replay). */
+  replayLastFalWebhook(): Promise<number>;
   close(): Promise<void>;
 }
 
-interface SimPrediction {
+export interface SimPrediction {
   id: string;
   provider: 'replicate' | 'fal';
   createdAt: number;
@@ -76,11 +94,19 @@ const FAL_SEQUENCE = ['IN_QUEUE', 'IN_PROGRESS', 'IN_PROGRESS', 'COMPLETED'] as 
 const SUNO_SEQUENCE = ['PENDING', 'TEXT_SUCCESS', 'FIRST_SUCCESS', 'SUCCESS'] as const;
 const MUREKA_SEQUENCE = ['preparing', 'queued', 'running', 'succeeded'] as const;
 const SUNO_MODELS = new Set(['V3_5', 'V4', 'V4_5', 'V4_5PLUS', 'V5']);
+/** What a malformed callback carries: valid JSON, wrong shape. */
+export const MALFORMED_CALLBACK = { code: 'ok', data: 7 };
+const FAL_DESCRIPTION = { description: 'An upbeat simulated song with bright synths.', genre: 'pop', mood: 'happy' };
 /** Content policy stand-in: prompts containing this word are refused the way Suno/Mureka refuse them. */
 export const SENSITIVE_WORD = 'forbiddenword';
 
-export async function startProviderSimulator(options: { stepMs?: number; apiKey?: string; port?: number } = {}): Promise<ProviderSimulator> {
+/**
+ * `warmAudio`: render and encode the follow-up kinds' result files before listening (seconds on a busy
+ * machine), so a test's first stem/WAV/upscale download is not the one that pays for it.
+ */
+export async function startProviderSimulator(options: { stepMs?: number; apiKey?: string; port?: number; warmAudio?: boolean } = {}): Promise<ProviderSimulator> {
   const stepMs = options.stepMs ?? 100;
+  if (options.warmAudio) warmSimAudio();
   const apiKey = options.apiKey ?? 'sim-key-' + randomUUID();
   // Real audio and cover art, rendered once: what a provider's CDN would serve.
   const files = [0, 1].map((i) => generateVariant({ prompt: 'simulated provider song', durationSeconds: 5, seed: 11 }, i, 96));
@@ -95,6 +121,11 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
     generateCalls: { suno: 0, mureka: 0, replicate: 0, fal: 0 },
     replicateWebhookSecret: `whsec_${Buffer.from(randomUUID()).toString('base64')}`,
     predictions: new Map(),
+    kindTasks: new Map(),
+    uploads: new Map(),
+    kindCalls: {},
+    falJwks: { keys: [] },
+    replayLastFalWebhook: async () => 0,
     replayLastWebhook: async () => {
       if (!lastWebhook) return 0;
       const res = await fetch(lastWebhook.url, { method: 'POST', headers: lastWebhook.headers, body: lastWebhook.body });
@@ -165,7 +196,8 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
       },
     };
     try {
-      const res = await fetch(task.callBackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const payload = sim.faults.malformedCallbacks ? MALFORMED_CALLBACK : body;
+      const res = await fetch(task.callBackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
       await res.arrayBuffer();
       sim.callbacksSent.push({ taskId: task.id, type, status: res.status });
     } catch {
@@ -176,9 +208,12 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
     const mode = sim.faults.callbacks ?? 'normal';
     if (mode === 'never' || !task.callBackUrl) return;
     const final: 'complete' | 'error' = task.sensitive || task.fail ? 'error' : 'complete';
+    // Section replacement reports only its end (complete | error); generation and extend report each stage.
     let plan: Array<['text' | 'first' | 'complete' | 'error', number]> = task.sensitive
       ? [['error', 1]]
-      : [['text', 1], ['first', 2], [final, 3]];
+      : task.type === 'REPLACE_SECTION'
+        ? [[final, 3]]
+        : [['text', 1], ['first', 2], [final, 3]];
     if (mode === 'out-of-order') plan = plan.map(([type, step]) => [type, type === final ? step : step + 2]);
     for (const [type, step] of plan) {
       const copies = mode === 'duplicate' ? 2 : 1;
@@ -215,6 +250,39 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
     json(res, f.status, { error: { message: 'simulated failure' } }, f.status === 429 ? { 'retry-after': '1' } : {});
     return true;
   };
+
+  const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  };
+  const kinds = createKinds({
+    url: () => sim.url,
+    stepMs,
+    faults: () => sim.faults,
+    sensitiveWord: SENSITIVE_WORD,
+    json,
+    readBody,
+    submitFault,
+    queryFault,
+    later,
+    hasSunoTrack: (taskId, audioId) => {
+      const task = sim.tasks.get(taskId);
+      return task !== undefined && task.provider === 'suno' && /^\d+$/.test(audioId.slice(taskId.length + 1)) && audioId.startsWith(`${taskId}-`) && Number(audioId.slice(taskId.length + 1)) < files.length;
+    },
+    createSunoSongTask: ({ callBackUrl, sensitive, title, model, type }) => {
+      const task: SimTask = { id: randomUUID().replaceAll('-', ''), type, provider: 'suno', kind: 'song', createdAt: Date.now(), callBackUrl, sensitive, fail: sim.faults.failTasks === true, title, model, queries: 0 };
+      sim.tasks.set(task.id, task);
+      scheduleCallbacks(task);
+      return task.id;
+    },
+    recordCallback: (taskId, type, status) => void sim.callbacksSent.push({ taskId, type, status }),
+    countCall: (name) => void (sim.kindCalls[name] = (sim.kindCalls[name] ?? 0) + 1),
+  });
+  sim.kindTasks = kinds.kindTasks;
+  sim.uploads = kinds.uploads;
+  sim.falJwks = kinds.falJwks;
+  sim.replayLastFalWebhook = kinds.replayLastFalWebhook;
 
   const handleSuno = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (req.headers.authorization !== `Bearer ${apiKey}`) return json(res, 200, { code: 401, msg: 'You do not have access permissions', data: null });
@@ -257,12 +325,13 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
           param: JSON.stringify({ model: task.model }),
           response: { taskId: task.id, sunoData: sunoTracks(task, count) },
           status,
-          type: 'GENERATE',
+          type: task.type ?? 'GENERATE',
           errorCode: status.endsWith('ERROR') || status.endsWith('FAILED') ? 400 : null,
           errorMessage: status === 'SENSITIVE_WORD_ERROR' ? 'Contains sensitive words' : status.endsWith('FAILED') ? 'Audio generation failed' : null,
         },
       });
     }
+    if (await kinds.suno(req, res, url)) return;
     json(res, 200, { code: 404, msg: 'Wrong method or path', data: null });
   };
 
@@ -271,6 +340,7 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
     if (req.method === 'POST' && url.pathname === '/v1/lyrics/generate') {
       const body = await readJson(req);
       if (!body || typeof body.prompt !== 'string' || !body.prompt) return json(res, 400, { error: { message: 'prompt is required' } });
+      if (body.prompt.includes(SENSITIVE_WORD)) return json(res, 400, { error: { message: 'The content violates the content policy' } });
       return json(res, 200, { title: 'Simulated Lyrics', lyrics: `[Verse]\n${body.prompt}\n[Chorus]\nla la la` });
     }
     const gen = /^\/v1\/(song|instrumental)\/generate$/.exec(url.pathname);
@@ -305,22 +375,23 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
         choices: status === 'succeeded' ? files.map((f, i) => ({ index: i, id: `${task.id}-${i}`, url: fileUrl(task, i, 'mp3'), flac_url: `${sim.url}/files/${task.id}/${i}.flac`, duration: Math.round(f.durationSeconds * 1000) })) : undefined,
       });
     }
+    if (await kinds.mureka(req, res, url)) return;
     json(res, 404, { error: { message: 'not found' } });
   };
 
   // ---- Replicate (predictions API + Standard Webhooks signed deliveries) ----
   const predictionStage = (p: SimPrediction) => Math.min(3, Math.floor((Date.now() - p.createdAt) / stepMs));
   const replicateView = (p: SimPrediction) => {
-    const status = sim.faults.failTasks && predictionStage(p) === 3 ? 'failed' : REPLICATE_SEQUENCE[predictionStage(p)]!;
-    const stems = { vocals: `${sim.url}/files/${p.id}/0.mp3`, drums: `${sim.url}/files/${p.id}/1.mp3`, bass: `${sim.url}/files/${p.id}/0.mp3`, other: `${sim.url}/files/${p.id}/1.mp3` };
+    const refusal = kinds.replicateRefusal(p.input);
+    const status = (sim.faults.failTasks || refusal) && predictionStage(p) === 3 ? 'failed' : REPLICATE_SEQUENCE[predictionStage(p)]!;
     return {
       id: p.id,
       model: p.model,
       version: 'sim-version',
       input: p.input,
       logs: '',
-      output: status === 'succeeded' ? stems : null,
-      error: status === 'failed' ? 'simulated failure' : null,
+      output: status === 'succeeded' ? kinds.replicateOutput(p.id, p.input) : null,
+      error: status === 'failed' ? (refusal ?? 'simulated failure') : null,
       status,
       created_at: new Date(p.createdAt).toISOString(),
       urls: { get: `${sim.url}/v1/predictions/${p.id}`, cancel: `${sim.url}/v1/predictions/${p.id}/cancel` },
@@ -328,7 +399,7 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
   };
   const sendReplicateWebhook = async (p: SimPrediction) => {
     if (!p.webhook) return;
-    const body = JSON.stringify(replicateView(p));
+    const body = JSON.stringify(sim.faults.malformedCallbacks ? MALFORMED_CALLBACK : replicateView(p));
     const id = `msg_${randomUUID()}`;
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signStandardWebhook(sim.replicateWebhookSecret, id, timestamp, body) };
@@ -365,6 +436,7 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
     if (req.method === 'GET' && get) {
       if (queryFault(res)) return;
       const p = sim.predictions.get(get[1]!);
+      if (p && sim.faults.malformedStatus) return json(res, 200, { id: p.id, status: 'WEIRD' });
       return p ? json(res, 200, replicateView(p)) : json(res, 404, { detail: 'Not found.', status: 404 });
     }
     json(res, 404, { detail: 'Not found.', status: 404 });
@@ -382,7 +454,8 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
       const status = FAL_SEQUENCE[predictionStage(p)]!;
       if (parts[4] === 'status') return json(res, 200, { status, queue_position: status === 'IN_QUEUE' ? 0 : undefined, response_url: `${sim.url}/${parts[0]}/${parts[1]}/requests/${p.id}` });
       if (status !== 'COMPLETED') return json(res, 400, { detail: 'Request is still in progress' });
-      return json(res, 200, { description: 'An upbeat simulated song with bright synths.', genre: 'pop', mood: 'happy' });
+      if (sim.faults.malformedStatus) return json(res, 200, { words: 7 });
+      return json(res, 200, FAL_DESCRIPTION);
     }
     if (req.method === 'POST' && parts.length >= 2) {
       sim.generateCalls.fal++;
@@ -391,6 +464,7 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
       if (!body) return json(res, 422, { detail: [{ msg: 'body must be a JSON object' }] });
       const p: SimPrediction = { id: randomUUID(), provider: 'fal', createdAt: Date.now(), webhook: url.searchParams.get('fal_webhook') ?? undefined, events: [], input: body, model: parts.join('/') };
       sim.predictions.set(p.id, p);
+      if (p.webhook) kinds.scheduleFalWebhook(p.id, p.webhook, () => FAL_DESCRIPTION);
       const app = parts.slice(0, 2).join('/');
       return json(res, 200, { request_id: p.id, response_url: `${sim.url}/${app}/requests/${p.id}`, status_url: `${sim.url}/${app}/requests/${p.id}/status`, cancel_url: `${sim.url}/${app}/requests/${p.id}/cancel` });
     }
@@ -435,7 +509,7 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim');
-    if (handleFiles(req, res, url)) return;
+    if (handleFiles(req, res, url) || kinds.files(res, url) || kinds.jwks(res, url)) return;
     const route = () =>
       url.pathname.startsWith('/api/v1/')
         ? handleSuno(req, res, url)
@@ -445,8 +519,14 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
             ? handleFal(req, res, url)
             : handleMureka(req, res, url);
     const go = () => void route().catch((e: Error) => json(res, 500, { error: { message: e.message } }));
-    const isSuno = url.pathname.startsWith('/api/v1/');
-    const slow = sim.faults.slowMs && (!sim.faults.slowProvider || sim.faults.slowProvider === (isSuno ? 'suno' : 'mureka'));
+    const provider = url.pathname.startsWith('/api/v1/')
+      ? 'suno'
+      : url.pathname.startsWith('/v1/predictions') || url.pathname.startsWith('/v1/models/')
+        ? 'replicate'
+        : url.pathname.startsWith('/fal-ai/')
+          ? 'fal'
+          : 'mureka';
+    const slow = sim.faults.slowMs && (!sim.faults.slowProvider || sim.faults.slowProvider === provider);
     if (slow) later(sim.faults.slowMs!, go);
     else go();
   });

@@ -23,6 +23,10 @@ import { PersonasModule } from './personas/personas.module.js';
 import { TransformationsModule } from './transformations/transformations.module.js';
 import { StemsApiModule } from './stems/stems.module.js';
 import { AnalysisApiModule } from './analysis/analysis.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
+import { LibraryModule } from './library/library.module.js';
+import { EffectsModule } from './effects/effects.module.js';
+import { SavedLyricsModule } from './saved-lyrics/saved-lyrics.module.js';
 
 @Module({})
 export class AppModule {
@@ -52,6 +56,10 @@ export class AppModule {
         TransformationsModule,
         StemsApiModule,
         AnalysisApiModule,
+        ProjectsModule,
+        LibraryModule,
+        EffectsModule,
+        SavedLyricsModule,
       ],
       controllers: [DocsController],
     };

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
 import { CallbackLogsRepository, JobsRepository, UsersRepository, type Job } from '@muse/db';
 import { loadConfig } from '@muse/platform';
-import { callbackUrl, ReplicateClient, signStandardWebhook } from '@muse/providers';
+import { callbackUrl, FalClient, ReplicateClient, signStandardWebhook } from '@muse/providers';
 import { StorageService } from '@muse/storage';
 import { createGateway, type Gateway } from '../src/bootstrap.js';
 import { GatewayConfig } from '../src/config.js';
+import type { GatewayConfig as GatewayConfigType } from '../src/config.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { serviceEnv, waitFor } from '../../../test/support/env.js';
 import { startProviderSimulator, type ProviderSimulator } from '../../../test/simulators/provider-simulator.js';
@@ -16,13 +18,15 @@ describe('POST /v1/webhooks/replicate', () => {
   let gateway: Gateway;
   let base: string;
   let job: Job;
+  let userId: string;
+  let config: GatewayConfigType;
   const SECRET = 'provider-callback-secret-for-tests-0123456789';
   const logs = new CallbackLogsRepository();
 
   beforeAll(async () => {
     t = await createTestDatabase();
     sim = await startProviderSimulator({ stepMs: 80 });
-    const config = loadConfig(GatewayConfig, serviceEnv(t.url, { OUTBOX_POLL_MS: '60000', STALE_JOB_SECONDS: '3600', PROVIDER_CALLBACK_SECRET: SECRET, REPLICATE_API_TOKEN: sim.apiKey, REPLICATE_WEBHOOK_SECRET: sim.replicateWebhookSecret }));
+    config = loadConfig(GatewayConfig, serviceEnv(t.url, { OUTBOX_POLL_MS: '60000', STALE_JOB_SECONDS: '3600', PROVIDER_CALLBACK_SECRET: SECRET, REPLICATE_API_TOKEN: sim.apiKey, REPLICATE_WEBHOOK_SECRET: sim.replicateWebhookSecret, FAL_WEBHOOK_JWKS_URL: `${sim.url}/.well-known/jwks.json` }));
     const storage = new StorageService({ endpoint: config.S3_ENDPOINT, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
     await storage.ensureBuckets();
     storage.destroy();
@@ -30,6 +34,7 @@ describe('POST /v1/webhooks/replicate', () => {
     await gateway.app.listen(0, '127.0.0.1');
     base = (await gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
     const user = (await new UsersRepository().create(t.db, { email: 'hooks@example.com', passwordHash: 'x' }))!;
+    userId = user.id;
     job = await new JobsRepository().insert(t.db, { user_id: user.id, kind: 'stems', queue_name: 'stems', job_name: 'stems.separate', provider: 'replicate', payload: '{}' });
   });
   afterAll(async () => {
@@ -81,5 +86,41 @@ describe('POST /v1/webhooks/replicate', () => {
       'invalid callback token',
       expect.stringMatching(/is not this job's task/),
     ]);
+
+    // Each accepted delivery was handed to the job's own worker as its kind's continuation (not only generation's).
+    const queue = new Queue('stems', { connection: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
+    try {
+      const queued = (await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'])).filter((q) => q.data?.jobId === job.id);
+      expect(queued.map((q) => [q.name, q.data.source]).sort()).toEqual([['stems.provider-update', 'callback'], ['stems.provider-update', 'callback']]);
+      expect(queued.every((q) => q.data.userId === userId && typeof q.data.callbackLogId === 'string')).toBe(true);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('fal deliveries for a description job: URL token and ED25519 signature checked, queued as description.provider-update; unsigned or foreign ones refused', async () => {
+    const described = await new JobsRepository().insert(t.db, { user_id: userId, kind: 'description', queue_name: 'stems', job_name: 'description.run', provider: 'fal', payload: '{}' });
+    const url = callbackUrl(base, SECRET, 'fal', described.id);
+    const fal = new FalClient({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 2000 });
+    const requestId = await fal.submit('fal-ai/sim-describer', { audio_url: 'https://example.com/a.mp3' }, url);
+    await t.db.updateTable('jobs').set({ provider_task_id: requestId, status: 'processing' }).where('id', '=', described.id).execute();
+    await waitFor(async () => sim.callbacksSent.some((c) => c.taskId === requestId), 'the signed fal delivery');
+    expect(sim.callbacksSent.filter((c) => c.taskId === requestId).map((c) => c.status)).toEqual([200]);
+    expect(await sim.replayLastFalWebhook()).toBe(200); // the same delivery again: a duplicate
+
+    const send = (body: unknown, target = url) => fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await send({ request_id: requestId, status: 'OK', payload: { description: 'forged' } })).status).toBe(401); // token right, no signature
+    expect((await send({ request_id: requestId, status: 'OK' }, `${base}/v1/webhooks/fal?job=${described.id}&token=${'b'.repeat(43)}`)).status).toBe(401);
+    const rows = await logs.listForJob(t.db, described.id);
+    expect(rows.filter((r) => r.dedup_key !== null).map((r) => r.callback_type)).toEqual(['OK']);
+    expect(rows.filter((r) => r.callback_type === 'duplicate:OK')).toHaveLength(1);
+    expect(rows.filter((r) => r.callback_type === 'rejected').map((r) => r.error_message)).toEqual([expect.stringMatching(/^signature: missing x-fal-webhook/), 'invalid callback token']);
+    const queue = new Queue('stems', { connection: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
+    try {
+      const queued = (await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'])).filter((q) => q.data?.jobId === described.id);
+      expect(queued.map((q) => q.name)).toEqual(['description.provider-update']);
+    } finally {
+      await queue.close();
+    }
   });
 });

@@ -176,6 +176,11 @@ describe('generation through external providers (simulated)', () => {
     expect(done.provider_task_id).toBeTruthy();
     expect((await tracks.findById(db, track.id))!.suno_id).toBe(done.provider_task_id);
     await expectStoredVariants(track.id);
+    // Suno's aligned words, grouped into lines, reach the view of timed lyrics through the master version.
+    const timed = await db.selectFrom('tracks_with_timestamped_lyrics').select(['timestamped_lyrics']).where('id', '=', track.id).executeTakeFirstOrThrow();
+    const lines = timed.timestamped_lyrics as Array<{ text: string; start: number; end: number }>;
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.end).toBeGreaterThan(line.start);
     await waitFor(async () => sim.callbacksSent.filter((c) => c.taskId === done.provider_task_id).length >= 6, 'all callbacks');
     const rows = await logs.listForJob(db, job.id);
     expect(rows.filter((r) => r.dedup_key !== null).map((r) => r.callback_type).sort()).toEqual(['complete', 'first', 'text']);

@@ -19,20 +19,27 @@ export class StudioPlatform {
   worker!: WorkerService;
   base = '';
 
-  async start(): Promise<void> {
+  /**
+   * `options.env` is added to both services' settings (provider credentials); `options.workerEnv`
+   * to the worker's only, once the gateway's URL is known (the callback base URL).
+   */
+  async start(options: { env?: Record<string, string>; workerEnv?: (gatewayUrl: string) => Record<string, string> } = {}): Promise<void> {
     this.t = await createTestDatabase();
-    const env = serviceEnv(this.t.url, {
-      OUTBOX_POLL_MS: '200',
-      JOB_LOCK_MS: '10000',
-      RATE_LIMITS: JSON.stringify({ 'generate-music': { requests: 10_000, per_seconds: 60 }, 'api-general': { requests: 10_000, per_seconds: 60 }, auth: { requests: 1000, per_seconds: 60 } }),
-    });
+    const env = {
+      ...serviceEnv(this.t.url, {
+        OUTBOX_POLL_MS: '200',
+        JOB_LOCK_MS: '10000',
+        RATE_LIMITS: JSON.stringify({ 'generate-music': { requests: 10_000, per_seconds: 60 }, 'api-general': { requests: 10_000, per_seconds: 60 }, auth: { requests: 1000, per_seconds: 60 } }),
+      }),
+      ...options.env,
+    };
     const storage = new StorageService({ endpoint: env.S3_ENDPOINT!, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
     await storage.ensureBuckets();
     storage.destroy();
     this.gateway = await createGateway(loadConfig(GatewayConfig, env));
     await this.gateway.app.listen(0, '127.0.0.1');
     this.base = (await this.gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
-    this.worker = await startGenerationWorker(loadConfig(GenerationWorkerConfig, env), { listen: false });
+    this.worker = await startGenerationWorker(loadConfig(GenerationWorkerConfig, { ...env, ...options.workerEnv?.(this.base) }), { listen: false });
     await this.t.db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1 }).execute();
   }
 

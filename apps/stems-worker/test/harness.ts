@@ -25,15 +25,19 @@ export class Harness {
   readonly tracks = new TracksRepository();
   readonly jobs = new JobsRepository();
 
-  async start(prefix: string): Promise<void> {
+  /**
+   * `options.env` is added to both services' settings (provider credentials); `options.workerEnv`
+   * to the worker's only, once the gateway's URL is known (the callback base URL).
+   */
+  async start(prefix: string, options: { env?: Record<string, string>; workerEnv?: (gatewayUrl: string) => Record<string, string> } = {}): Promise<void> {
     this.t = await createTestDatabase();
-    this.env = serviceEnv(this.t.url, { OUTBOX_POLL_MS: '200', JOB_LOCK_MS: '60000' });
+    this.env = { ...serviceEnv(this.t.url, { OUTBOX_POLL_MS: '200', JOB_LOCK_MS: '60000' }), ...options.env };
     this.storage = new StorageService({ endpoint: this.env.S3_ENDPOINT!, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
     await this.storage.ensureBuckets();
     this.gateway = await createGateway(loadConfig(GatewayConfig, this.env));
     await this.gateway.app.listen(0, '127.0.0.1');
     this.base = (await this.gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
-    this.worker = await startStemsWorker(loadConfig(StemsWorkerConfig, this.env), { listen: false });
+    this.worker = await startStemsWorker(loadConfig(StemsWorkerConfig, { ...this.env, ...options.workerEnv?.(this.base) }), { listen: false });
     this.alice = await this.signup(`alice-${prefix}@example.com`);
     this.bob = await this.signup(`bob-${prefix}@example.com`);
     for (const user of [this.alice, this.bob]) await new CreditsRepository().adjust(this.t.db, user.id, 100, 'test setup');

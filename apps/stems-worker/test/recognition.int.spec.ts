@@ -61,7 +61,7 @@ describe('recognition by fingerprint', () => {
     const other = renderSong({ prompt: 'upbeat funk groove with horns', durationSeconds: 12, seed: 999 }, 0);
     const unknown = await recognize(h.bob.token, { audio_file_url: await upload(h.bob.id, 'clip3.mp3', encodeMp3(other.mix, 44100)) });
     expect(unknown.row).toMatchObject({ status: 'completed', recognized_title: null });
-  });
+  }, 240_000); // renders and fingerprints two songs: minutes on a loaded 2-core machine
 
   it('fails on bad audio with a clear error and refuses files that are not the caller’s', async () => {
     const empty = await recognize(h.bob.token, { audio_file_url: await upload(h.bob.id, 'empty.mp3', Buffer.alloc(0)) });

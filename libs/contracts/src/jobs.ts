@@ -5,7 +5,7 @@ import { ArchiveTrackMessage, SystemJobMessage } from './archiving.js';
 
 export const JOB_KINDS = [
   'generation', 'lyrics', 'stems', 'wav', 'upscale', 'classification', 'description', 'recognition',
-  'section_replacement', 'persona', 'transformation', 'archiving',
+  'section_replacement', 'persona', 'transformation', 'archiving', 'effects',
 ] as const;
 export const JobKind = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKind>;
@@ -55,6 +55,8 @@ export const JOBS = {
   'section_replacement.run': { queue: Queue.Generation, kind: 'section_replacement', payload: JobMessage },
   'persona.run': { queue: Queue.Generation, kind: 'persona', payload: JobMessage },
   'transformation.run': { queue: Queue.Generation, kind: 'transformation', payload: JobMessage },
+  // An effects chain over a track version, landing as a new version of the track (issue 5).
+  'effects.run': { queue: Queue.Generation, kind: 'effects', payload: JobMessage },
   // Platform housekeeping (kind null: no jobs row, fired by BullMQ job schedulers or the scan).
   'archiving.scan': { queue: Queue.Archiving, kind: null, payload: SystemJobMessage },
   'archiving.archive-track': { queue: Queue.Archiving, kind: null, payload: ArchiveTrackMessage },
@@ -66,6 +68,17 @@ export const JOBS = {
   'classification.run': { queue: Queue.Stems, kind: 'classification', payload: JobMessage },
   'description.run': { queue: Queue.Stems, kind: 'description', payload: JobMessage },
   'recognition.run': { queue: Queue.Stems, kind: 'recognition', payload: JobMessage },
+  // Provider-task continuations (poll ticks and verified callbacks) of the other kinds, on their kind's queue.
+  'stems.provider-update': { queue: Queue.Stems, kind: null, payload: ProviderUpdateMessage },
+  'classification.provider-update': { queue: Queue.Stems, kind: null, payload: ProviderUpdateMessage },
+  'description.provider-update': { queue: Queue.Stems, kind: null, payload: ProviderUpdateMessage },
+  'recognition.provider-update': { queue: Queue.Stems, kind: null, payload: ProviderUpdateMessage },
+  'wav.provider-update': { queue: Queue.Generation, kind: null, payload: ProviderUpdateMessage },
+  'lyrics.provider-update': { queue: Queue.Generation, kind: null, payload: ProviderUpdateMessage },
+  'upscale.provider-update': { queue: Queue.Generation, kind: null, payload: ProviderUpdateMessage },
+  'section_replacement.provider-update': { queue: Queue.Generation, kind: null, payload: ProviderUpdateMessage },
+  'persona.provider-update': { queue: Queue.Generation, kind: null, payload: ProviderUpdateMessage },
+  'transformation.provider-update': { queue: Queue.Generation, kind: null, payload: ProviderUpdateMessage },
 } as const satisfies Record<string, { queue: QueueName; kind: JobKind | null; payload: z.ZodType }>;
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
@@ -83,6 +96,22 @@ export const JobNameForKind: Partial<Record<JobKind, JobName>> = {
   section_replacement: 'section_replacement.run',
   persona: 'persona.run',
   transformation: 'transformation.run',
+  effects: 'effects.run',
+};
+
+/** The continuation job (poll tick or callback) of each job name that can wait on a provider task. */
+export const PROVIDER_UPDATE_JOBS: Partial<Record<JobName, JobName>> = {
+  'generation.run': 'generation.provider-update',
+  'stems.separate': 'stems.provider-update',
+  'classification.run': 'classification.provider-update',
+  'description.run': 'description.provider-update',
+  'recognition.run': 'recognition.provider-update',
+  'wav.run': 'wav.provider-update',
+  'lyrics.run': 'lyrics.provider-update',
+  'upscale.run': 'upscale.provider-update',
+  'section_replacement.run': 'section_replacement.provider-update',
+  'persona.run': 'persona.provider-update',
+  'transformation.run': 'transformation.provider-update',
 };
 
 export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {

@@ -26,3 +26,8 @@ export * from './repositories/personas.repository.js';
 export * from './repositories/transformations.repository.js';
 export * from './repositories/analysis.repository.js';
 export * from './repositories/usage-limits.repository.js';
+export * from './repositories/projects.repository.js';
+export * from './repositories/library.repository.js';
+export * from './repositories/track-media.repository.js';
+export * from './repositories/track-effects.repository.js';
+export * from './repositories/saved-lyrics.repository.js';

@@ -47,6 +47,8 @@ export interface CreditTransactionsTable {
   kind: 'production' | 'test';
   job_id: string | null;
   created_at: Timestamp;
+  /** 0017: the debit a refund gives back (each debit at most once). */
+  refund_of: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CountersTable {
@@ -675,9 +677,33 @@ export interface ApiKeysTable {
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
   created_at: Timestamp;
+  /** 0017: 'test' keys (sk_test_…) debit the sandbox credits. */
+  mode: Defaulted<'live' | 'test'>;
+}
+
+/** Library uploads (0017): a presigned PUT's storage reservation until it is confirmed, refused, cancelled or expired. */
+export interface LibraryUploadsTable {
+  id: Generated<string>;
+  user_id: string;
+  object_key: string;
+  file_name: string;
+  content_type: string;
+  declared_size: number;
+  reserved_mb: ColumnType<string, string | number, string | number>;
+  parent_folder_id: string | null;
+  category: 'sample' | 'loop' | 'vocal' | 'instrumental' | null;
+  description: string | null;
+  tags: Defaulted<string[]>;
+  status: Defaulted<'pending' | 'completed' | 'rejected' | 'expired' | 'cancelled'>;
+  error: string | null;
+  actual_size: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  completed_at: NullableTimestamp;
 }
 
 export interface DesignTables {
+  library_uploads: LibraryUploadsTable;
   generation_limits: GenerationLimitsTable;
   api_keys: ApiKeysTable;
   credit_transactions: CreditTransactionsTable;
@@ -735,8 +761,12 @@ export const DESIGN_TABLE_COLUMNS = {
     'id', 'user_id', 'plan_name', 'generations_limit_daily', 'generations_used_today', 'last_reset_at', 'created_at',
     'updated_at',
   ],
-  credit_transactions: ['id', 'user_id', 'amount', 'balance_after', 'reason', 'kind', 'job_id', 'created_at'],
-  api_keys: ['id', 'user_id', 'name', 'key_hash', 'key_prefix', 'last_used_at', 'revoked_at', 'created_at'],
+  credit_transactions: ['id', 'user_id', 'amount', 'balance_after', 'reason', 'kind', 'job_id', 'created_at', 'refund_of'],
+  api_keys: ['id', 'user_id', 'name', 'key_hash', 'key_prefix', 'last_used_at', 'revoked_at', 'created_at', 'mode'],
+  library_uploads: [
+    'id', 'user_id', 'object_key', 'file_name', 'content_type', 'declared_size', 'reserved_mb', 'parent_folder_id', 'category',
+    'description', 'tags', 'status', 'error', 'actual_size', 'created_at', 'expires_at', 'completed_at',
+  ],
   counters: ['name', 'value', 'updated_at'],
   music_projects: [
     'id', 'user_id', 'name', 'description', 'cover_url', 'genre', 'mood', 'target_tracks_count', 'completed_tracks',

@@ -14,3 +14,4 @@ export * from './resources.js';
 export * from './tracing.js';
 export * from './http-tracing.middleware.js';
 export * from './analytics.js';
+export * from './provider-tasks/index.js';

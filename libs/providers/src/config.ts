@@ -28,6 +28,12 @@ export const ProviderEnv = z.object({
   FAL_KEY: z.string().min(1).optional(),
   /** The fal model that describes a song (its input takes audio_url). fal is unavailable for descriptions without it. */
   FAL_DESCRIPTION_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*$/, 'must look like owner/app[/path]').optional(),
+  /** Model versions on Replicate for upscale (nateraw/audio-super-resolution), transformations (meta/musicgen), classification (mtg/music-classifiers). */
+  REPLICATE_AUDIOSR_VERSION: z.string().regex(/^[0-9a-f]{64}$/).default('9c3d3e39fb0cb6aea677264881d8073f835336137b39fdea4e94093319379535'),
+  REPLICATE_MUSICGEN_VERSION: z.string().regex(/^[0-9a-f]{64}$/).default('671ac645ce5e552cc63a54a2bbff63fcf798043055d2dac5fc9e36a837eedcfb'),
+  REPLICATE_CLASSIFIER_VERSION: z.string().regex(/^[0-9a-f]{64}$/).default('fb1f50036eaaf8918ca419f236b0b48d28bc3ef20b4b3f915cf9ed1a3d3064ab'),
+  /** Where fal publishes its webhook signing keys (the simulator serves its own at /.well-known/jwks.json). */
+  FAL_WEBHOOK_JWKS_URL: z.url({ protocol: /^https?$/ }).default('https://rest.alpha.fal.ai/.well-known/jwks.json'),
   /** Demucs version on Replicate (cjwbw/demucs). */
   REPLICATE_DEMUCS_VERSION: z.string().regex(/^[0-9a-f]{64}$/).default('25a173108cff36ef9f80f854c162d01df9e6528be175794b81158fa03836d953'),
   /** Where providers send callbacks: the gateway's public base URL. Without it, polling alone finishes jobs. */

@@ -10,6 +10,13 @@ import { createProviderHttp, httpStatusError, type ProviderHttpOptions } from '.
  *   POST /v1/instrumental/generate  { model, prompt }             → task
  *   GET  /v1/instrumental/query/{task_id}                         → task
  *   POST /v1/lyrics/generate        { prompt }                    → { title, lyrics }
+ *   POST /v1/lyrics/extend          { lyrics }                    → { lyrics }   (lyrics/extend-lyrics)
+ *   POST /v1/files/upload           multipart { file, purpose }   → { id, bytes, created_at, filename, purpose }
+ *   POST /v1/song/recognize         { upload_audio_id }           → { duration (ms), lyrics_sections[] }
+ * The last three as published in Mureka's API reference mirror at docs.skyworkmodel.ai/mureka/api-reference
+ * (lyrics/extend-lyrics, song/recognize-song; upload purposes audio, reference, melody, instrumental, voice, …
+ * per fal.ai/models/mureka/api/files/upload): that mirror wraps answers in { code, message, resp_data }, the
+ * platform API answers plain objects like the endpoints above, so both are read.
  * A task is { id, created_at, finished_at?, model, status, failed_reason?, choices? } with status
  * preparing → queued → running → (streaming) → succeeded | failed | timeouted | cancelled; each
  * choice has index, url (mp3), flac_url, duration in milliseconds. Errors are plain HTTP statuses
@@ -58,6 +65,27 @@ export class MurekaClient {
     return { title: parsed.data.title ?? null, lyrics: parsed.data.lyrics };
   }
 
+  async extendLyrics(lyrics: string): Promise<string> {
+    const parsed = z.object({ lyrics: z.string().min(1) }).safeParse(unwrap(await this.call('post', '/v1/lyrics/extend', { lyrics })));
+    if (!parsed.success) throw new ProviderError(this.name, 'transient', 'lyrics extend answer malformed');
+    return parsed.data.lyrics;
+  }
+
+  async uploadFile(file: Buffer, filename: string, contentType: string, purpose: string): Promise<{ id: string; bytes?: number }> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file)], { type: contentType }), filename);
+    form.append('purpose', purpose);
+    const parsed = z.object({ id: z.union([z.string().min(1), z.number()]), bytes: z.number().nullish() }).safeParse(unwrap(await this.call('post', '/v1/files/upload', form)));
+    if (!parsed.success) throw new ProviderError(this.name, 'transient', 'upload answer malformed');
+    return { id: String(parsed.data.id), ...(typeof parsed.data.bytes === 'number' ? { bytes: parsed.data.bytes } : {}) };
+  }
+
+  async recognize(uploadAudioId: string): Promise<MurekaRecognition> {
+    const parsed = MurekaRecognition.safeParse(unwrap(await this.call('post', '/v1/song/recognize', { upload_audio_id: uploadAudioId })));
+    if (!parsed.success) throw new ProviderError(this.name, 'transient', `recognize answer malformed: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  }
+
   private task(data: unknown): MurekaTask {
     const parsed = Task.safeParse(data);
     if (!parsed.success) throw new ProviderError(this.name, 'transient', `task answer malformed: ${parsed.error.issues[0]?.message}`);
@@ -65,9 +93,34 @@ export class MurekaClient {
   }
 
   private async call(method: 'get' | 'post', path: string, body?: unknown): Promise<unknown> {
-    const response = await this.http.request({ method, url: path, data: body });
+    // FormData must go out as multipart: the instance's JSON content-type would make axios serialise it as JSON.
+    const headers = body instanceof FormData ? { 'content-type': 'multipart/form-data' } : undefined;
+    const response = await this.http.request({ method, url: path, data: body, headers });
     if (response.status >= 200 && response.status < 300) return response.data;
     const message = (response.data as { error?: { message?: unknown } } | undefined)?.error?.message;
     throw httpStatusError(this.name, response.status, response.headers, typeof message === 'string' ? message : 'request refused');
   }
 }
+
+/** The reference mirror's envelope { code, message, resp_data }; plain platform answers pass through. */
+function unwrap(data: unknown): unknown {
+  const env = z.object({ code: z.number(), resp_data: z.unknown() }).safeParse(data);
+  if (!env.success) return data;
+  if (env.data.code !== 0) throw new ProviderError('mureka', 'transient', `answered code ${env.data.code}`);
+  return env.data.resp_data;
+}
+
+const Timed = { start: z.number(), end: z.number() };
+export const MurekaRecognition = z.object({
+  duration: z.number().nullish(),
+  lyrics_sections: z
+    .array(
+      z.object({
+        section_type: z.string().nullish(),
+        ...Timed,
+        lines: z.array(z.object({ ...Timed, text: z.string(), words: z.array(z.object({ ...Timed, text: z.string() })).nullish() })).nullish(),
+      }),
+    )
+    .nullish(),
+});
+export type MurekaRecognition = z.infer<typeof MurekaRecognition>;

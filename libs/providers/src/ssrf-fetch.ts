@@ -120,7 +120,9 @@ function request(target: URL, allowList: AddressAllowList, deadline: number): Pr
   if (remaining <= 0) return Promise.reject(new SafeFetchError('timeout', 'download deadline passed'));
   const client = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.get(target, { lookup: guardedLookup(allowList), timeout: remaining, headers: { accept: '*/*', 'user-agent': 'muse-studio-fetcher' } }, resolve);
+    // agent: false — a fresh connection per request: every connect goes through the guarded lookup, and no
+    // pooled keep-alive socket (which the server may have closed meanwhile) is ever reused.
+    const req = client.get(target, { agent: false, lookup: guardedLookup(allowList), timeout: remaining, headers: { accept: '*/*', 'user-agent': 'muse-studio-fetcher' } }, resolve);
     req.on('timeout', () => req.destroy(new SafeFetchError('timeout', `no answer from ${redact(target)} in time`)));
     req.on('error', (error) => reject(error instanceof SafeFetchError ? error : new SafeFetchError('network', `${redact(target)}: ${error.message}`)));
   });

@@ -96,7 +96,8 @@ export class SunoClient {
     return parsed.data;
   }
 
-  private async call(method: 'get' | 'post', path: string, body?: unknown, params?: Record<string, string>): Promise<unknown> {
+  /** One call to any sunoapi.org endpoint: HTTP status and envelope `code` classified, `data` returned (suno-kinds.ts uses it). */
+  async call(method: 'get' | 'post', path: string, body?: unknown, params?: Record<string, string>): Promise<unknown> {
     const response = await this.http.request({ method, url: path, data: body, params });
     if (response.status !== 200) throw httpStatusError(this.name, response.status, response.headers, String((response.data as { msg?: unknown })?.msg ?? ''));
     const envelope = Envelope.safeParse(response.data);

@@ -83,7 +83,7 @@ describe('Replicate and fal clients against the simulator', () => {
 
   it('kind adapters: Demucs stems come back as fetchable audio; fal describes a song; failures are reported', async () => {
     const demucs = new ReplicateDemucs(new ReplicateClient({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 2000 }));
-    const id = await demucs.submit('https://example.com/song.mp3');
+    const id = await demucs.submit({ audioUrl: 'https://example.com/song.mp3' });
     expect(sim.predictions.get(id)!.input).toMatchObject({ audio: 'https://example.com/song.mp3', model_name: 'htdemucs', output_format: 'mp3' });
     const outcome = await waitFor(async () => {
       const o = await demucs.poll(id);
@@ -92,12 +92,12 @@ describe('Replicate and fal clients against the simulator', () => {
     expect(outcome.state).toBe('done');
     const stems = (outcome as { value: Record<string, string> }).value;
     expect(Object.keys(stems).sort()).toEqual(['bass', 'drums', 'other', 'vocals']);
-    const file = await safeFetch(stems.vocals!, { allowList: new AddressAllowList('127.0.0.1/32'), maxBytes: 5_000_000, contentTypes: ['audio/'], timeoutMs: 3000 });
-    expect(file.contentType).toBe('audio/mpeg');
+    const file = await safeFetch(stems.vocals!, { allowList: new AddressAllowList('127.0.0.1/32'), maxBytes: 5_000_000, contentTypes: ['audio/'], timeoutMs: 20_000 });
+    expect(file.contentType).toMatch(/^audio\//);
     expect(file.body.length).toBeGreaterThan(1000);
 
     const describer = new FalSongDescriber(new FalClient({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 2000 }), 'fal-ai/song-describer');
-    const rid = await describer.submit('https://example.com/song.mp3');
+    const rid = await describer.submit({ audioUrl: 'https://example.com/song.mp3' });
     const described = await waitFor(async () => {
       const o = await describer.poll(rid);
       return o.state === 'pending' ? undefined : o;
@@ -105,7 +105,7 @@ describe('Replicate and fal clients against the simulator', () => {
     expect(described).toMatchObject({ state: 'done', value: { description: expect.stringContaining('simulated') } });
 
     sim.faults.failTasks = true;
-    const failing = await demucs.submit('https://example.com/song.mp3');
+    const failing = await demucs.submit({ audioUrl: 'https://example.com/song.mp3' });
     const failed = await waitFor(async () => {
       const o = await demucs.poll(failing);
       return o.state === 'pending' ? undefined : o;

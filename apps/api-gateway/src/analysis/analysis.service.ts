@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CreateClassificationBody, CreateDescriptionBody, CreateRecognitionBody } from '@muse/contracts';
 import { AnalysisRepository, Bucket, FingerprintsRepository, TracksRepository, type BucketName, type Identity } from '@muse/db';
+import { configuredProviders } from '@muse/providers';
 import type { StorageService } from '@muse/storage';
+import type { GatewayConfig } from '../config.js';
 import { Problem } from '../common/problem.js';
-import { STORAGE } from '../core/tokens.js';
+import { CONFIG, STORAGE } from '../core/tokens.js';
 import { JobSubmissionService, type SubmissionResult } from '../jobs/job-submission.service.js';
-import { ownedVersion } from '../stems/stems.service.js';
-
-const providerUnavailable = (provider: string) =>
-  new Problem(422, 'provider-unavailable', `provider '${provider}' is not available: provider not configured`, [{ path: 'provider', message: 'available: local' }]);
+import { ownedTrackVersion as ownedVersion } from '../wav/owned-track.js';
 
 /** Buckets whose objects a caller may have described: their own tracks and uploads (keys start with their id). */
 const DESCRIBABLE: readonly BucketName[] = [Bucket.Tracks, Bucket.AudioLibrary];
@@ -16,6 +15,7 @@ const DESCRIBABLE: readonly BucketName[] = [Bucket.Tracks, Bucket.AudioLibrary];
 @Injectable()
 export class AnalysisService {
   constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(STORAGE) private readonly storage: StorageService,
     private readonly submissions: JobSubmissionService,
     private readonly tracks: TracksRepository,
@@ -24,7 +24,8 @@ export class AnalysisService {
   ) {}
 
   recognize(identity: Identity, body: CreateRecognitionBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
-    if (body.provider && body.provider !== 'local') throw providerUnavailable(body.provider);
+    // Mureka transcribes the lyrics it hears; the title/artist answer stays our fingerprint match (stems-worker provider-recognition.ts).
+    const provider = this.provider(body.provider, 'mureka');
     const object = body.audio_file_url ? this.ownObject(identity, body.audio_file_url) : undefined;
     return this.submissions.submit(identity, {
       kind: 'recognition',
@@ -32,7 +33,7 @@ export class AnalysisService {
       path: '/v1/recognitions',
       body,
       idempotencyKey,
-      provider: 'local',
+      provider,
       payload: {},
       createResource: async (trx) => {
         let source = object;
@@ -51,14 +52,14 @@ export class AnalysisService {
   }
 
   classify(identity: Identity, trackId: string, body: CreateClassificationBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
-    if (body.provider && body.provider !== 'local') throw providerUnavailable(body.provider);
+    const provider = this.provider(body.provider, 'replicate');
     return this.submissions.submit(identity, {
       kind: 'classification',
       method: 'POST',
       path: `/v1/tracks/${trackId}/classifications`,
       body,
       idempotencyKey,
-      provider: 'local',
+      provider,
       payload: { classifier_type: body.classifier_type },
       createResource: async (trx) => {
         const { track, version } = await ownedVersion(trx, this.tracks, identity, trackId, body.version_id);
@@ -69,7 +70,7 @@ export class AnalysisService {
   }
 
   describe(identity: Identity, body: CreateDescriptionBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
-    if (body.provider && body.provider !== 'local') throw providerUnavailable(body.provider);
+    const provider = this.provider(body.provider, 'fal');
     // Only files this platform stores for the caller: the worker never fetches arbitrary URLs.
     const object = body.audio_file_url ? this.ownObject(identity, body.audio_file_url) : undefined;
     return this.submissions.submit(identity, {
@@ -78,7 +79,7 @@ export class AnalysisService {
       path: '/v1/descriptions',
       body,
       idempotencyKey,
-      provider: 'local',
+      provider,
       payload: {},
       createResource: async (trx) => {
         let source: Record<string, unknown>;
@@ -95,6 +96,16 @@ export class AnalysisService {
         return { type: 'song_description', id: row.id };
       },
     });
+  }
+
+  /** 'local', or the kind's provider when this deployment can call it (credentials present); otherwise 422. */
+  private provider(requested: string | undefined, external: string | null): string {
+    const available = ['local', ...(external && configuredProviders(this.config).has(external) ? [external] : [])];
+    const chosen = requested ?? 'local';
+    if (!available.includes(chosen)) {
+      throw new Problem(422, 'provider-unavailable', `provider '${chosen}' is not available: provider not configured`, [{ path: 'provider', message: `available: ${available.join(', ')}` }]);
+    }
+    return chosen;
   }
 
   private ownObject(identity: Identity, url: string): { bucket: BucketName; key: string } {

@@ -4,6 +4,9 @@ import { AdminUpdateUserBody, CreateApiKeyBody, PutSettingBody, UpdateProfileBod
 import { analyticsOpenApiPaths } from '../analytics/openapi-paths.js';
 import { studioOpenApiPaths } from '../wav/studio-openapi.js';
 import { analysisOpenApiPaths } from '../analysis/openapi-paths.js';
+import { effectsOpenApiPaths } from '../effects/effects-openapi.js';
+import { savedLyricsOpenApiPaths } from '../saved-lyrics/saved-lyrics-openapi.js';
+import { accountsOpenApiPaths, adminUserOpenApiPath, apiKeysOpenApiPath, retryOpenApiPath } from '../projects/accounts-openapi.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
@@ -53,7 +56,7 @@ export function buildOpenApi(serverUrl?: string) {
         CreateApiKeyBody: schema(CreateApiKeyBody),
         AdminUpdateUserBody: schema(AdminUpdateUserBody),
         PutSettingBody: schema(PutSettingBody),
-        Me: { type: 'object', description: 'profile, roles, plan, credits (remaining, used today, prices per job kind), usage_today (credits, generations, resets_at), limits (daily, max_concurrent_generations, rate_limits), jobs_in_flight', additionalProperties: true },
+        Me: { type: 'object', description: 'profile, roles, plan, credits (mode production or test, remaining, test_remaining, used today, prices per job kind of the caller\'s plan), usage_today (credits, generations, resets_at), limits (daily, max_concurrent_generations, rate_limits, usage.{resource}: {limit, used, remaining, reset_period, resets_at}), jobs_in_flight', additionalProperties: true },
         LimitProblem: {
           allOf: [{ $ref: '#/components/schemas/Problem' }],
           description: 'A refused request because a limit was hit; `limit` says which and when it frees',
@@ -81,7 +84,7 @@ export function buildOpenApi(serverUrl?: string) {
       '/v1/jobs': { get: { summary: "The caller's jobs, newest first", ...secured, parameters: queryParameters(ListJobsQuery), responses: { '200': { description: '{data, next_cursor}' }, '400': problem('invalid query'), ...authErrors } } },
       '/v1/jobs/{id}': { get: { summary: 'One job of the caller', ...secured, parameters: [idParam()], responses: { '200': json('the job', 'Job'), ...authErrors, '404': problem('no such job of yours') } } },
       '/v1/jobs/{id}/cancel': { post: { summary: 'Cancel a job that has not finished (a finished one is returned unchanged)', ...secured, parameters: [idParam()], responses: { '200': json('the job', 'Job'), ...authErrors, '404': problem('no such job of yours') } } },
-      '/v1/jobs/{id}/retry': { post: { summary: 'Run a failed job again (3 attempts in total per job)', ...secured, parameters: [idParam()], responses: { '202': json('the job, pending again', 'Job'), ...authErrors, '404': problem('no such job of yours'), '409': problem('not failed, or no attempts left') } } },
+      '/v1/jobs/{id}/retry': retryOpenApiPath,
       '/v1/stream': {
         get: {
           summary: "Server-Sent Events: `event: job` with the job object on every change of the caller's jobs; send Last-Event-ID to resume",
@@ -108,18 +111,13 @@ export function buildOpenApi(serverUrl?: string) {
         get: { summary: 'The caller: profile, plan, credits, today\'s usage, limits, jobs in flight', ...secured, responses: { '200': json('the account', 'Me'), ...authErrors } },
         patch: { summary: 'Change profile fields (full_name, avatar_url, bio, website_url, preferences)', ...secured, requestBody: body('UpdateProfileBody'), responses: { '200': json('the account', 'Me'), '400': problem('invalid input; nothing changed'), ...authErrors } },
       },
-      '/v1/api-keys': {
-        post: { summary: 'Create an API key (`sk_…`, usable as a bearer token); the key is in this response only', ...secured, requestBody: body('CreateApiKeyBody'), responses: { '201': { description: '{id, name, prefix, key, created_at, last_used_at, revoked_at}' }, '400': problem('invalid input'), ...authErrors } },
-        get: { summary: "The caller's API keys (without the secret)", ...secured, responses: { '200': { description: '{data: [{id, name, prefix, created_at, last_used_at, revoked_at}]}' }, ...authErrors } },
-      },
+      '/v1/api-keys': apiKeysOpenApiPath,
       '/v1/api-keys/{id}': { delete: { summary: 'Revoke an API key', ...secured, parameters: [idParam()], responses: { '204': { description: 'revoked' }, ...authErrors, '404': problem('no such key of yours') } } },
       '/v1/admin/users/{id}/roles/{role}': {
         put: { summary: 'Admin: grant moderator or admin', ...secured, parameters: [idParam(), { name: 'role', in: 'path', required: true, schema: { type: 'string', enum: ['moderator', 'admin'] } }], responses: { '200': { description: '{user_id, roles}' }, '400': problem('unknown role'), ...authErrors, '403': problem('admins only'), '404': problem('no such user') } },
         delete: { summary: 'Admin: revoke moderator or admin', ...secured, parameters: [idParam(), { name: 'role', in: 'path', required: true, schema: { type: 'string', enum: ['moderator', 'admin'] } }], responses: { '200': { description: '{user_id, roles}' }, '400': problem('unknown role'), ...authErrors, '403': problem('admins only'), '404': problem('no such user') } },
       },
-      '/v1/admin/users/{id}': {
-        patch: { summary: 'Admin: change the plan and/or adjust credits (ledgered, never below 0); all or nothing', ...secured, parameters: [idParam()], requestBody: body('AdminUpdateUserBody'), responses: { '200': { description: '{id, email, subscription_plan, subscription_tier, credits_remaining}' }, '400': problem('invalid input or unknown plan'), ...authErrors, '403': problem('admins only'), '404': problem('no such user'), '409': problem('the adjustment would overdraw') } },
-      },
+      '/v1/admin/users/{id}': adminUserOpenApiPath,
       '/v1/admin/settings/{key}': {
         get: { summary: 'Admin: an app_settings value', ...secured, parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: '{key, value, is_public, updated_at}' }, ...authErrors, '403': problem('admins only'), '404': problem('no such setting') } },
         put: { summary: 'Admin: set an app_settings value (maintenance_mode {enabled, message?}, feature_flags {job_kinds?, providers?}, rate_limits {class: {requests, per_seconds}}, provider_config); applies on every replica within SETTINGS_CACHE_MS', ...secured, parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], requestBody: body('PutSettingBody'), responses: { '200': { description: '{key, value, is_public, updated_at}' }, '400': problem('invalid value for this key'), ...authErrors, '403': problem('admins only') } },
@@ -127,6 +125,9 @@ export function buildOpenApi(serverUrl?: string) {
       ...analyticsOpenApiPaths,
       ...studioOpenApiPaths,
       ...analysisOpenApiPaths,
+      ...effectsOpenApiPaths,
+      ...savedLyricsOpenApiPaths,
+      ...accountsOpenApiPaths,
       '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/health/ready': { get: { summary: 'Readiness: Postgres, Redis and storage reachable', responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },

@@ -2,15 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EFFECTS_TRANSFORMATION, EffectsChain, type CreateTransformationBody, type RateTransformationBody } from '@muse/contracts';
 import { asUser, TransformationsRepository, type Database, type Identity } from '@muse/db';
 import { Problem } from '../common/problem.js';
-import { DATABASE } from '../core/tokens.js';
+import { CONFIG, DATABASE } from '../core/tokens.js';
+import type { GatewayConfig } from '../config.js';
+import { configuredProviders } from '@muse/providers';
 import { AccountLimitsService } from '../credits/account-limits.service.js';
 import { JobSubmissionService, type SubmissionResult } from '../jobs/job-submission.service.js';
 
 export const LOCAL_TRANSFORMATION_MODEL = 'muse-local-engine';
+/** What runs a Replicate transformation (libs/providers ReplicateMusicTransformer). */
+export const REPLICATE_TRANSFORMATION_MODEL = 'meta/musicgen:stereo-melody-large';
 
 @Injectable()
 export class TransformationsService {
   constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(DATABASE) private readonly db: Database,
     private readonly submissions: JobSubmissionService,
     private readonly transformations: TransformationsRepository,
@@ -18,8 +23,11 @@ export class TransformationsService {
   ) {}
 
   create(identity: Identity, projectId: string, body: CreateTransformationBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
-    if (body.provider && body.provider !== 'local') {
-      throw new Problem(422, 'provider-unavailable', `provider '${body.provider}' is not configured on this platform`, [{ path: 'provider', message: 'available: local' }]);
+    // Replicate (MusicGen) where this deployment can call it; effects chains are this platform's own DSP only.
+    const provider = body.provider ?? 'local';
+    const available = ['local', ...(configuredProviders(this.config).has('replicate') && body.transformation_type !== EFFECTS_TRANSFORMATION ? ['replicate'] : [])];
+    if (!available.includes(provider)) {
+      throw new Problem(422, 'provider-unavailable', `provider '${provider}' is not configured on this platform`, [{ path: 'provider', message: `available: ${available.join(', ')}` }]);
     }
     return this.submissions.submit(identity, {
       kind: 'transformation',
@@ -27,7 +35,7 @@ export class TransformationsService {
       path: `/v1/projects/${projectId}/transformations`,
       body,
       idempotencyKey,
-      provider: 'local',
+      provider,
       callbackUrl: body.callback_url,
       payload: {},
       createResource: async (trx) => {
@@ -58,7 +66,7 @@ export class TransformationsService {
           type: body.transformation_type,
           inputAudioPath: input,
           parameters: { ...(body.parameters ?? {}), preset_id: preset.id, preset_name: preset.name, preset_parameters: preset.parameters },
-          modelVersion: LOCAL_TRANSFORMATION_MODEL,
+          modelVersion: provider === 'local' ? LOCAL_TRANSFORMATION_MODEL : REPLICATE_TRANSFORMATION_MODEL,
         });
         await this.limits.useMonthly(trx, identity, 'ai_transformations', row.id);
         return { type: 'ai_transformation', id: row.id };

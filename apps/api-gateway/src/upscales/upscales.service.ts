@@ -3,13 +3,16 @@ import { LOCAL_UPSCALE_MODEL, type CreateUpscaleBody } from '@muse/contracts';
 import { Bucket, TracksRepository, UpscaleJobsRepository, type Identity } from '@muse/db';
 import type { StorageService } from '@muse/storage';
 import { Problem } from '../common/problem.js';
-import { STORAGE } from '../core/tokens.js';
+import { CONFIG, STORAGE } from '../core/tokens.js';
+import type { GatewayConfig } from '../config.js';
+import { configuredProviders } from '@muse/providers';
 import { JobSubmissionService, type SubmissionResult } from '../jobs/job-submission.service.js';
 import { ownedTrackVersion } from '../wav/owned-track.js';
 
 @Injectable()
 export class UpscalesService {
   constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(STORAGE) private readonly storage: StorageService,
     private readonly submissions: JobSubmissionService,
     private readonly tracks: TracksRepository,
@@ -18,8 +21,9 @@ export class UpscalesService {
 
   create(identity: Identity, body: CreateUpscaleBody, idempotencyKey: string | undefined): Promise<SubmissionResult> {
     const model = body.model_version ?? LOCAL_UPSCALE_MODEL;
-    // stable-audio-open / audioldm2 run on Replicate; that adapter is not wired into this service yet.
-    if (model !== LOCAL_UPSCALE_MODEL) {
+    // The provider models run at Replicate: accepted only where this deployment can call it (credentials present).
+    const provider = model === LOCAL_UPSCALE_MODEL ? 'local' : 'replicate';
+    if (provider === 'replicate' && !configuredProviders(this.config).has('replicate')) {
       throw new Problem(422, 'provider-unavailable', `provider 'replicate' (model '${model}') is not configured on this platform`, [{ path: 'model_version', message: `available: ${LOCAL_UPSCALE_MODEL}` }]);
     }
     if (body.input_audio_url !== undefined) this.assertOwnStoredAudio(identity, body.input_audio_url);
@@ -29,7 +33,7 @@ export class UpscalesService {
       path: '/v1/upscales',
       body,
       idempotencyKey,
-      provider: 'local',
+      provider,
       callbackUrl: body.callback_url,
       payload: {},
       createResource: async (trx) => {

@@ -2,19 +2,39 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
-import { isTerminal, type JobStatus, type ProviderUpdateMessage, type QueueName } from '@muse/contracts';
+import { isTerminal, PROVIDER_UPDATE_JOBS, type JobName, type JobStatus, type ProviderUpdateMessage, type QueueName } from '@muse/contracts';
 import { CallbackLogsRepository, JobsRepository, type Database, type Job } from '@muse/db';
 import type { Logger } from '@muse/platform';
-import { ReplicatePrediction, SunoCallback, verifyCallbackToken, verifyStandardWebhook } from '@muse/providers';
+import { FalWebhook, fetchFalJwks, ReplicatePrediction, SunoCallback, verifyCallbackToken, verifyFalWebhook, verifyStandardWebhook, type FalJwks } from '@muse/providers';
 import type { GatewayConfig } from '../config.js';
 import { Problem } from '../common/problem.js';
 import { CONFIG, DATABASE, LOGGER, QUEUES } from '../core/tokens.js';
 
 /** Providers that call us back, and how to read the event out of their body. */
+/*
+ * Suno's follow-up endpoints (WAV, vocal removal, lyrics, …) call back with the same envelope but
+ * their own data (no callbackType on some): any { code, data: { task_id } } is read, typed by
+ * callbackType or by the envelope's code.
+ */
+const SunoEnvelope = z.object({ code: z.number().int(), data: z.object({ task_id: z.string().min(1).max(200), callbackType: z.string().max(40).optional() }).loose() });
+/** Mureka task shape ({ id, status }) — the per-job URL token is what authenticates it. */
+const MurekaTaskEvent = z.object({ id: z.string().min(1).max(200), status: z.string().min(1).max(40) }).loose();
+
 const CALLBACK_PARSERS = {
   suno: (body: unknown) => {
     const parsed = SunoCallback.safeParse(body);
-    return parsed.success ? { taskId: parsed.data.data.task_id, type: parsed.data.data.callbackType } : undefined;
+    if (parsed.success) return { taskId: parsed.data.data.task_id, type: parsed.data.data.callbackType };
+    const other = SunoEnvelope.safeParse(body);
+    return other.success ? { taskId: other.data.data.task_id, type: other.data.data.callbackType ?? (other.data.code === 200 ? 'complete' : 'error') } : undefined;
+  },
+  mureka: (body: unknown) => {
+    const parsed = MurekaTaskEvent.safeParse(body);
+    return parsed.success ? { taskId: parsed.data.id, type: parsed.data.status } : undefined;
+  },
+  // fal queue webhooks: { request_id, status: OK | ERROR, payload }.
+  fal: (body: unknown) => {
+    const parsed = FalWebhook.safeParse(body);
+    return parsed.success ? { taskId: parsed.data.request_id, type: parsed.data.status } : undefined;
   },
   // Replicate POSTs the prediction itself; its status is the event.
   replicate: (body: unknown) => {
@@ -31,8 +51,6 @@ export interface SignedDelivery {
 export type CallbackProvider = keyof typeof CALLBACK_PARSERS;
 export const CALLBACK_PROVIDERS = Object.keys(CALLBACK_PARSERS) as CallbackProvider[];
 
-/** The continuation job of each job name that can wait on a provider. */
-const UPDATE_JOB_NAME: Record<string, 'generation.provider-update' | undefined> = { 'generation.run': 'generation.provider-update' };
 
 export const CallbackQuery = z.strictObject({ job: z.uuid(), token: z.string().min(16).max(200) });
 
@@ -77,6 +95,14 @@ export class WebhooksService {
       }
       signedId = verdict.id;
     }
+    // fal signs every delivery too (ED25519 over request id, user id, timestamp and the body's hash; keys from its JWKS).
+    if (provider === 'fal') {
+      const verdict = delivery?.rawBody ? await this.verifyFal(delivery.headers, delivery.rawBody) : ({ ok: false, reason: 'no body' } as const);
+      if (!verdict.ok) {
+        await this.reject(provider, query.job, null, body, `signature: ${verdict.reason}`);
+        throw new Problem(401, 'invalid-signature', 'the webhook signature is missing, wrong or too old');
+      }
+    }
     const job = await this.jobs.findById(this.db, query.job);
     if (!job || job.provider !== provider) {
       await this.reject(provider, null, null, body, `job ${query.job} is not waiting on ${provider}`);
@@ -107,9 +133,32 @@ export class WebhooksService {
     return { status: 'accepted' };
   }
 
+  private falKeys?: { jwks: FalJwks; fetchedAt: number };
+
+  /**
+   * fal's public keys, cached for an hour. A signature no cached key matches fetches the keys again
+   * (fal rotates them), at most once a minute, so forged deliveries cannot make us hammer the JWKS.
+   */
+  private async verifyFal(headers: SignedDelivery['headers'], rawBody: Buffer) {
+    const load = async () => {
+      try {
+        this.falKeys = { jwks: await fetchFalJwks(this.config.FAL_WEBHOOK_JWKS_URL, 3000), fetchedAt: Date.now() };
+      } catch (error) {
+        this.logger.warn({ err: error }, 'fal JWKS could not be fetched');
+      }
+    };
+    if (!this.falKeys || Date.now() - this.falKeys.fetchedAt > 3_600_000) await load();
+    if (!this.falKeys) return { ok: false, reason: 'fal signing keys unavailable' } as const;
+    const verdict = verifyFalWebhook(this.falKeys.jwks, headers, rawBody);
+    if (verdict.ok || verdict.reason !== 'no matching signature' || Date.now() - this.falKeys.fetchedAt < 60_000) return verdict;
+    await load();
+    return verifyFalWebhook(this.falKeys.jwks, headers, rawBody);
+  }
+
   /** Queues the continuation for the job's own worker. If Redis is down, the job's poll chain still finishes it. */
   private async handOver(job: Job, callbackLogId: string): Promise<void> {
-    const name = UPDATE_JOB_NAME[job.job_name];
+    // Any job that can wait on a provider has a continuation on its own queue (contracts: PROVIDER_UPDATE_JOBS).
+    const name = PROVIDER_UPDATE_JOBS[job.job_name as JobName];
     const queue = this.queues.get(job.queue_name as QueueName);
     if (!name || !queue) return;
     const message: ProviderUpdateMessage = { jobId: job.id, userId: job.user_id, correlationId: job.correlation_id ?? job.id, source: 'callback', callbackLogId };

@@ -1,4 +1,4 @@
-import { decodeMp3, decodeWav, isWav, type DecodedAudio } from '@muse/audio-engine';
+import { decodeMp3, decodeWav, isWav, resampleStereo, type DecodedAudio } from '@muse/audio-engine';
 import { ALL_BUCKETS, type BucketName, type TrackVersion } from '@muse/db';
 import type { StorageService } from '@muse/storage';
 import { PermanentJobError } from './job-runner.js';
@@ -15,6 +15,22 @@ export const MP3_CODEC_DELAY_FRAMES = 1105;
  * Reads audio the platform stored itself: a public URL of one of our buckets maps back to its key.
  * Anything else is refused rather than fetched — workers do not download from arbitrary hosts.
  */
+/** The bucket and key behind one of our public URLs; undefined for any other URL. */
+export function storedObjectOf(storage: StorageService, url: string): { bucket: BucketName; key: string } | undefined {
+  for (const bucket of ALL_BUCKETS) {
+    const prefix = storage.publicUrl(bucket as BucketName, '');
+    if (url.startsWith(prefix)) return { bucket: bucket as BucketName, key: url.slice(prefix.length).split('/').map(decodeURIComponent).join('/') };
+  }
+  return undefined;
+}
+
+/** A short-lived signed URL a provider can read one of our stored files through (buckets need not be public). */
+export async function presignStored(storage: StorageService, url: string, seconds = 3600): Promise<string> {
+  const object = storedObjectOf(storage, url);
+  if (!object) throw new PermanentJobError('the input audio is not stored on this platform');
+  return storage.presignGet(object.bucket, object.key, seconds);
+}
+
 export async function loadStoredAudio(storage: StorageService, url: string): Promise<Buffer> {
   for (const bucket of ALL_BUCKETS) {
     const prefix = storage.publicUrl(bucket as BucketName, '');
@@ -45,4 +61,15 @@ export async function decodeAudio(bytes: Uint8Array, exactSeconds?: number | nul
 export function exactDurationOf(version: Pick<TrackVersion, 'metadata'>): number | null {
   const m = version.metadata as { params?: { durationSeconds?: number }; exact_duration_seconds?: number } | null;
   return m?.exact_duration_seconds ?? m?.params?.durationSeconds ?? null;
+}
+
+/**
+ * A stored track version's audio, decoded to its exact length and, when asked, resampled to
+ * `sampleRate`; `sourceRate` is the rate it was stored at.
+ */
+export async function versionAudio(storage: StorageService, version: Pick<TrackVersion, 'metadata'> & { audio_url: string }, sampleRate?: number): Promise<DecodedAudio & { sourceRate: number }> {
+  const decoded = await decodeAudio(await loadStoredAudio(storage, version.audio_url), exactDurationOf(version));
+  if (!sampleRate || decoded.sampleRate === sampleRate) return { ...decoded, sourceRate: decoded.sampleRate };
+  const resampled = resampleStereo(decoded, decoded.sampleRate, sampleRate);
+  return { ...resampled, sampleRate, durationSeconds: resampled.left.length / sampleRate, sourceRate: decoded.sampleRate };
 }

@@ -5,8 +5,9 @@ import type { JobMessage } from '@muse/contracts';
 import { PersonasRepository, TracksRepository, type Database } from '@muse/db';
 import { DATABASE, STORAGE } from '@muse/platform';
 import type { StorageService } from '@muse/storage';
-import { decodeAudio, exactDurationOf, loadStoredAudio } from '../jobs/audio-source.js';
-import { JobRunner, PermanentJobError, type JobSpec } from '../jobs/job-runner.js';
+import { versionAudio } from '../jobs/audio-source.js';
+import { JobRunner, type JobSpec } from '../jobs/job-runner.js';
+import { beginWork, workVersion } from '../jobs/work-source.js';
 
 interface PersonaOutcome {
   analysis: VoiceAnalysis;
@@ -36,12 +37,9 @@ export class PersonaService {
     resourceType: 'persona',
     label: 'Persona',
     execute: async (job, progress) => {
-      const persona = await this.personas.findById(this.db, job.resource_id!);
-      if (!persona?.source_track_id) throw new PermanentJobError('the persona or its source track is gone');
-      await this.personas.mergeMetadata(this.db, persona.id, { status: 'processing' });
-      const version = (await this.tracks.listVersions(this.db, persona.source_track_id)).find((v) => v.variant_index === persona.source_music_index);
-      if (!version?.audio_url) throw new PermanentJobError('the source version no longer exists');
-      const audio = await decodeAudio(await loadStoredAudio(this.storage, version.audio_url), exactDurationOf(version));
+      const persona = await beginWork(await this.personas.findById(this.db, job.resource_id!), 'the persona is gone', (p) => this.personas.mergeMetadata(this.db, p.id, { status: 'processing' }));
+      const { version } = await workVersion(this.db, this.tracks, persona.source_track_id, (v) => v.variant_index === persona.source_music_index, 'the source track or version no longer exists');
+      const audio = await versionAudio(this.storage, version);
       await progress(50);
       const analysis = analyseVoice(audio, audio.sampleRate);
       const params = (version.metadata as { params?: { voice?: unknown; timbre?: unknown } }).params;

@@ -1,4 +1,4 @@
-import { ProviderError, SunoClient, SUNO_DESCRIPTION_MAX, type ProviderEnv, type SunoGenerateRequest, type SunoRecordInfo } from '@muse/providers';
+import { ProviderError, SunoClient, SUNO_DESCRIPTION_MAX, SunoTimestampedLyrics, type ProviderEnv, type SunoGenerateRequest, type SunoRecordInfo } from '@muse/providers';
 import { titleFromPrompt } from './local-music.provider.js';
 import type { GeneratedMusic, MusicGenerationProvider, MusicRequest, PollOutcome, ProgressReporter, SubmitContext, SubmittedTask } from './music-provider.js';
 import type { ResultFetcher } from './result-fetcher.js';
@@ -15,11 +15,15 @@ export class SunoMusicProvider implements MusicGenerationProvider {
   readonly name = 'suno';
   readonly sendsCallbacks = true;
 
+  private readonly timing: SunoTimestampedLyrics;
+
   constructor(
     private readonly client: SunoClient,
     private readonly env: ProviderEnv,
     private readonly fetcher: ResultFetcher,
-  ) {}
+  ) {
+    this.timing = new SunoTimestampedLyrics(client);
+  }
 
   async generate(request: MusicRequest, _progress: ProgressReporter, context?: SubmitContext): Promise<SubmittedTask> {
     // sunoapi.org requires callBackUrl; without a receiving endpoint the provider is not offered.
@@ -57,6 +61,20 @@ export class SunoMusicProvider implements MusicGenerationProvider {
     }
   }
 
+  /**
+   * When each line is sung, from Suno's aligned words (get-timestamped-lyrics), for the view
+   * tracks_with_timestamped_lyrics. Timing is an extra: a refusal here must not lose the song, so
+   * a failed call leaves the version without timing and the transient error is not raised.
+   */
+  private async lyricTiming(taskId: string, audioId: string): Promise<{ timestamped_lyrics?: Array<{ text: string; start: number; end: number }> }> {
+    try {
+      const outcome = await this.timing.run({ providerRef: { taskId, audioId } });
+      return outcome.state === 'done' && outcome.value.lines.length > 0 ? { timestamped_lyrics: outcome.value.lines } : {};
+    } catch {
+      return {};
+    }
+  }
+
   private model(request: MusicRequest) {
     const wanted = request.model?.toUpperCase();
     return (['V3_5', 'V4', 'V4_5', 'V4_5PLUS', 'V5'] as const).find((m) => m === wanted) ?? this.env.SUNO_MODEL;
@@ -78,7 +96,10 @@ export class SunoMusicProvider implements MusicGenerationProvider {
         coverContentType: cover.contentType,
         durationSeconds: t.duration ?? request.durationSeconds,
         // The provider's own ids are kept for support; its URLs are not — ours replace them.
-        metadata: { provider: this.name, provider_task_id: info.taskId, provider_clip_id: t.id, provider_model: t.modelName ?? null, tags: t.tags ?? null },
+        metadata: {
+          provider: this.name, provider_task_id: info.taskId, provider_clip_id: t.id, provider_model: t.modelName ?? null, tags: t.tags ?? null,
+          ...(request.instrumental ? {} : await this.lyricTiming(info.taskId, t.id)),
+        },
       });
     }
     return { model: tracks[0]!.modelName ?? `suno-${this.env.SUNO_MODEL}`, hasVocals: !request.instrumental, title, variants };

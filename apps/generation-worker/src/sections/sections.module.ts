@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { SectionReplacementsRepository, TracksRepository } from '@muse/db';
+import { ExternalJobs } from '../jobs/external-jobs.js';
 import { jobRunnerProviders } from '../jobs/job-runner.js';
+import { ProviderSection } from './provider-section.js';
 import { SectionsHandler } from './sections.handler.js';
 import { SectionReplacementService } from './sections.service.js';
 
@@ -9,6 +11,8 @@ import { SectionReplacementService } from './sections.service.js';
   providers: [
     ...jobRunnerProviders,
     SectionReplacementService,
+    ProviderSection,
+    ExternalJobs,
     { provide: SectionReplacementsRepository, useValue: new SectionReplacementsRepository() },
     { provide: TracksRepository, useValue: new TracksRepository() },
   ],

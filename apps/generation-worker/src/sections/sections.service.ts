@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job as QueueJob } from 'bullmq';
-import { encodeMp3, renderSong, resampleStereo, SAMPLE_RATE, spliceSection, toFrame } from '@muse/audio-engine';
+import { encodeMp3, renderSong, SAMPLE_RATE, spliceSection, toFrame } from '@muse/audio-engine';
 import type { JobMessage } from '@muse/contracts';
 import { Bucket, SectionReplacementsRepository, trackObjectKey, TracksRepository, type Database } from '@muse/db';
 import { DATABASE, STORAGE } from '@muse/platform';
 import type { StorageService } from '@muse/storage';
-import { decodeAudio, exactDurationOf, loadStoredAudio } from '../jobs/audio-source.js';
+import { versionAudio } from '../jobs/audio-source.js';
 import { JobRunner, PermanentJobError, type JobSpec } from '../jobs/job-runner.js';
+import { beginWork, workVersion } from '../jobs/work-source.js';
 
 /** A stable seed per replacement: a retry renders the same audio. */
 const seedOf = (id: string) => createHash('sha256').update(id).digest().readUInt32BE(0) & 0x7fffffff;
@@ -46,15 +47,10 @@ export class SectionReplacementService {
     resourceType: 'track_section_replacement',
     label: 'Section replacement',
     execute: async (job, progress) => {
-      const row = await this.sections.findById(this.db, job.resource_id!);
-      if (!row) throw new PermanentJobError('the section replacement was deleted with its track');
-      await this.sections.setStatus(this.db, row.id, 'processing');
-      const track = await this.tracks.findById(this.db, row.parent_track_id);
-      const source = (await this.tracks.listVersions(this.db, row.parent_track_id)).find((v) => v.id === row.version_id);
-      if (!track || !source?.audio_url) throw new PermanentJobError('the track version to edit no longer exists');
+      const row = await beginWork(await this.sections.findById(this.db, job.resource_id!), 'the section replacement was deleted with its track', (r) => this.sections.setStatus(this.db, r.id, 'processing'));
+      const { track, version: source } = await workVersion(this.db, this.tracks, row.parent_track_id, (v) => v.id === row.version_id, 'the track version to edit no longer exists');
 
-      const decoded = await decodeAudio(await loadStoredAudio(this.storage, source.audio_url), exactDurationOf(source));
-      const original = decoded.sampleRate === SAMPLE_RATE ? decoded : resampleStereo(decoded, decoded.sampleRate, SAMPLE_RATE);
+      const original = await versionAudio(this.storage, source, SAMPLE_RATE);
       const start = toFrame(Number(row.replaced_start_s), SAMPLE_RATE);
       const end = toFrame(Number(row.replaced_end_s), SAMPLE_RATE);
       if (end > original.left.length) throw new PermanentJobError(`the section ends after the track (${(original.left.length / SAMPLE_RATE).toFixed(2)} s)`);

@@ -6,7 +6,8 @@ import { Bucket, trackObjectKey, TracksRepository, upscaleObjectKey, UpscaleJobs
 import { DATABASE, STORAGE } from '@muse/platform';
 import type { StorageService } from '@muse/storage';
 import { decodeAudio, exactDurationOf, loadStoredAudio } from '../jobs/audio-source.js';
-import { JobRunner, PermanentJobError, type JobSpec } from '../jobs/job-runner.js';
+import { JobRunner, type JobSpec } from '../jobs/job-runner.js';
+import { beginWork } from '../jobs/work-source.js';
 
 interface UpscaleOutcome {
   url: string;
@@ -38,9 +39,7 @@ export class UpscaleService {
     resourceType: 'audio_upscale_job',
     label: 'Upscale',
     execute: async (job, progress) => {
-      const row = await this.upscales.findById(this.db, job.resource_id!);
-      if (!row) throw new PermanentJobError('the upscale row is gone');
-      await this.upscales.setStatus(this.db, row.id, 'processing');
+      const row = await beginWork(await this.upscales.findById(this.db, job.resource_id!), 'the upscale row is gone', (r) => this.upscales.setStatus(this.db, r.id, 'processing'));
       const variant = (row.metadata as { variant_index?: number | null }).variant_index ?? 0;
       // A track's version knows its exact length (the MP3's last-frame padding is not music).
       const version = row.track_id ? (await this.tracks.listVersions(this.db, row.track_id)).find((v) => v.variant_index === variant && v.audio_url === row.input_audio_url) : undefined;

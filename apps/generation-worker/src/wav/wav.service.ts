@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job as QueueJob } from 'bullmq';
-import { encodeWav, resampleStereo } from '@muse/audio-engine';
+import { encodeWav } from '@muse/audio-engine';
 import { WAV_SAMPLE_RATE, type JobMessage } from '@muse/contracts';
 import { Bucket, trackObjectKey, TracksRepository, WavJobsRepository, type Database, type Job } from '@muse/db';
 import { DATABASE, STORAGE } from '@muse/platform';
 import type { StorageService } from '@muse/storage';
-import { decodeAudio, exactDurationOf, loadStoredAudio } from '../jobs/audio-source.js';
-import { JobRunner, PermanentJobError, type JobSpec } from '../jobs/job-runner.js';
+import { versionAudio } from '../jobs/audio-source.js';
+import { JobRunner, type JobSpec } from '../jobs/job-runner.js';
+import { beginWork, workVersion } from '../jobs/work-source.js';
 
 interface WavOutcome {
   url: string;
@@ -35,21 +36,16 @@ export class WavExportService {
     resourceType: 'wav_job',
     label: 'WAV export',
     execute: async (job, progress) => {
-      const row = await this.wavJobs.findById(this.db, job.resource_id!);
-      if (!row) throw new PermanentJobError('the export was deleted with its track');
-      await this.wavJobs.setStatus(this.db, row.id, 'processing');
-      const track = await this.tracks.findById(this.db, row.track_id);
-      const version = (await this.tracks.listVersions(this.db, row.track_id)).find((v) => v.id === row.audio_id);
-      if (!track || !version?.audio_url) throw new PermanentJobError('the track version to export no longer exists');
+      const row = await beginWork(await this.wavJobs.findById(this.db, job.resource_id!), 'the export was deleted with its track', (r) => this.wavJobs.setStatus(this.db, r.id, 'processing'));
+      const { track, version } = await workVersion(this.db, this.tracks, row.track_id, (v) => v.id === row.audio_id, 'the track version to export no longer exists');
       const bitDepth = (job.payload as { bit_depth?: 16 | 24 }).bit_depth === 24 ? 24 : 16;
-      const decoded = await decodeAudio(await loadStoredAudio(this.storage, version.audio_url), exactDurationOf(version));
+      const audio = await versionAudio(this.storage, version, WAV_SAMPLE_RATE);
       await progress(40);
-      const audio = decoded.sampleRate === WAV_SAMPLE_RATE ? decoded : resampleStereo(decoded, decoded.sampleRate, WAV_SAMPLE_RATE);
       const wav = encodeWav(audio, WAV_SAMPLE_RATE, bitDepth);
       await progress(70);
       // Fixed key per version: a retry overwrites instead of leaving orphans.
       const stored = await this.storage.put(Bucket.Tracks, trackObjectKey(track.user_id, track.id, 'audio.wav', version.variant_index), wav, 'audio/wav');
-      return { url: stored.url, bytes: stored.size, frames: audio.left.length, bitDepth, sourceRate: decoded.sampleRate };
+      return { url: stored.url, bytes: stored.size, frames: audio.left.length, bitDepth, sourceRate: audio.sourceRate };
     },
     land: async (trx, job: Job, out) => {
       const row = await this.wavJobs.complete(trx, job.resource_id!, out.url, { sample_rate: WAV_SAMPLE_RATE, bit_depth: out.bitDepth, frames: out.frames, bytes: out.bytes, source_sample_rate: out.sourceRate, converter: 'local-pcm' });

@@ -6,6 +6,9 @@ import { ClassificationService } from './classification.service.js';
 import { DescriptionService } from './description.service.js';
 import { FingerprintIndexer } from './fingerprint-indexer.js';
 import { JobRunner } from './job-runner.js';
+import { ProviderClassification } from './provider-classification.js';
+import { ProviderDescription } from './provider-description.js';
+import { ProviderRecognition } from './provider-recognition.js';
 import { RecognitionService } from './recognition.service.js';
 
 @Module({
@@ -15,6 +18,9 @@ import { RecognitionService } from './recognition.service.js';
     DescriptionService,
     RecognitionService,
     FingerprintIndexer,
+    ProviderClassification,
+    ProviderDescription,
+    ProviderRecognition,
     JobRunner,
     jobEventsProvider,
     { provide: JobsRepository, useValue: new JobsRepository() },

@@ -31,7 +31,12 @@ export class RecognitionService {
     });
   }
 
-  private async compute(job: Job) {
+  /**
+   * Matches the job's audio against the index and returns the completion to land. `heard` is what a
+   * provider transcribed from the same audio (Mureka names no recording, it transcribes lyrics):
+   * kept beside our own match in the row's metadata and the job's result.
+   */
+  async compute(job: Job, heard?: { provider: string; lyrics?: unknown; durationSeconds?: number }) {
     const row = await this.fingerprints.findRecognition(this.db, job.resource_id!);
     if (!row) throw new PermanentJobError('recognition-deleted', 'the recognition was deleted');
     const source = (row.metadata as { source?: AudioSource }).source;
@@ -51,7 +56,10 @@ export class RecognitionService {
         artist: visible?.artist ?? null,
         confidence: visible ? match!.confidence : 0,
         externalIds: visible ? { muse_track_id: visible.trackId } : {},
-        metadata: { method: 'landmark-fingerprint', query_hashes: query.length, aligned: visible ? match!.aligned : 0, offset_seconds: visible ? match!.offsetSeconds : null },
+        metadata: {
+          method: 'landmark-fingerprint', query_hashes: query.length, aligned: visible ? match!.aligned : 0, offset_seconds: visible ? match!.offsetSeconds : null,
+          ...(heard ? { provider: heard.provider, transcribed_by: heard.provider, lyrics: heard.lyrics ?? null, duration_seconds: heard.durationSeconds ?? null } : {}),
+        },
       });
       return {
         recognition_id: done.id,
@@ -62,6 +70,7 @@ export class RecognitionService {
         track_id: visible?.trackId ?? null,
         offset_seconds: visible ? Number(match!.offsetSeconds.toFixed(2)) : null,
         processing_seconds: Number(seconds.toFixed(2)),
+        ...(heard ? { transcribed_by: heard.provider, lyrics: heard.lyrics ?? null } : {}),
       };
     };
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JobsRepository, StemsRepository, TracksRepository } from '@muse/db';
 import { jobEventsProvider } from '@muse/platform';
+import { ProviderStems } from './provider-stems.js';
 import { StemsHandler } from './stems.handler.js';
 import { StemsService } from './stems.service.js';
 
@@ -8,6 +9,7 @@ import { StemsService } from './stems.service.js';
   controllers: [StemsHandler],
   providers: [
     StemsService,
+    ProviderStems,
     jobEventsProvider,
     { provide: JobsRepository, useValue: new JobsRepository() },
     { provide: TracksRepository, useValue: new TracksRepository() },
