@@ -4,11 +4,16 @@
 // guesses from these measurements, and are labelled as such (classifier_version).
 import jpeg from 'jpeg-js';
 import type { Audio } from './audio-input.js';
-import { Fft, splitTwoReal } from './fft.js';
+import { IMAGE_H, IMAGE_W, listen, type Listening } from './listen.js';
 import { integratedLoudness } from './loudness.js';
+import { estimateTempo, type Tempo } from './rhythm.js';
+import { estimateKeyOf, type Key } from './tonality.js';
+import { vocalLevel, vocalScore } from './voice.js';
 
-export const ANALYZER_VERSION = 'muse-dsp-analyzer@1';
-export const PITCH_CLASSES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'] as const;
+export { PITCH_CLASSES, estimateKey } from './tonality.js';
+
+// @2: fitted tempo/metre model, template key finder, voice-pitch vocal score (bench/audio-results.md).
+export const ANALYZER_VERSION = 'muse-dsp-analyzer@2';
 
 export interface Ranked { label: string; score: number }
 
@@ -26,6 +31,8 @@ export interface AudioFeatures {
   vocalScore: number;
   vocalPresence: 'none' | 'low' | 'medium' | 'high';
   timeSignature: '4/4' | '3/4';
+  /** The metre told apart further: 6/8 (tempo counted in dotted quarters) reads '3/4' in timeSignature. */
+  meter: '4/4' | '3/4' | '6/8';
   brightnessHz: number;
   percussiveness: number;
   lowEndShare: number;
@@ -34,143 +41,32 @@ export interface AudioFeatures {
   instruments: Ranked[];
 }
 
-const N = 2048;
-const CHROMA_N = 8192;
-const CHROMA_EVERY = 4;
-const PRIOR_BPM = 110;
-const PRIOR_OCTAVES = 1;
-// 3/4 when the three-beat lags out-correlate the four-beat ones by this much (chosen on synthetic and tuning songs).
-const METRE_RATIO = 1.04;
-// Comb weights of the 2nd–4th beat multiples (tried 0.25–1 on tuning seeds: these were best).
-const [W2, W3, W4] = [0.75, 0.5, 0.5];
-const HOP = 512;
-const IMAGE_W = 640;
-const IMAGE_H = 256;
-
-// Krumhansl–Kessler key profiles.
-const MAJOR = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
-const MINOR = [6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ma = 0, mb = 0;
-  for (let i = 0; i < a.length; i++) { ma += a[i]!; mb += b[i]!; }
-  ma /= a.length; mb /= b.length;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) { const x = a[i]! - ma, y = b[i]! - mb; ab += x * y; aa += x * x; bb += y * y; }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
-}
-
 export interface Analysis {
   features: AudioFeatures;
   /** Log-frequency spectrogram, JPEG. */
   spectrogramJpeg: Buffer;
 }
 
+/** The musical judgements made from one listening pass (everything but loudness and the image). */
+export interface Detection {
+  tempo: Tempo;
+  key: Key;
+  vocalScore: number;
+}
+
+export function detect(raw: Omit<Listening, 'image' | 'imageCount'>): Detection {
+  return { tempo: estimateTempo(raw), key: estimateKeyOf(raw), vocalScore: vocalScore(raw) };
+}
+
 export function analyzeAudio(audio: Audio): Analysis {
   const { left, right, sampleRate } = audio;
-  const n = left.length;
-  const fft = new Fft(N);
-  const bins = N / 2 + 1;
-  const window = Float64Array.from({ length: N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N));
-  const re = new Float64Array(N), im = new Float64Array(N);
-  const lRe = new Float64Array(bins), lIm = new Float64Array(bins), rRe = new Float64Array(bins), rIm = new Float64Array(bins);
-  const logMag = new Float64Array(bins), prevLog = new Float64Array(bins);
-  const freq = (b: number) => (b * sampleRate) / N;
-  // Onsets from the band below 1.5 kHz: kick, snare body and note attacks mark the beat; hi-hats
-  // above it mostly mark subdivisions and pull the tempo to double time.
-  const fluxTop = Math.min(bins, Math.round((1500 * N) / sampleRate));
-  // Bin → image row (log frequency 30 Hz – 16 kHz).
-  const rowOf = new Int16Array(bins).fill(-1);
-  for (let b = 1; b < bins; b++) {
-    const f = freq(b);
-    if (f >= 30 && f <= 16000) rowOf[b] = IMAGE_H - 1 - Math.min(IMAGE_H - 1, Math.floor((Math.log(f / 30) / Math.log(16000 / 30)) * IMAGE_H));
-  }
-  const frames = Math.max(1, Math.ceil(n / HOP));
-  const image = new Float64Array(IMAGE_W * IMAGE_H);
-  const imageCount = new Float64Array(IMAGE_W * IMAGE_H);
-  const onset = new Float64Array(frames);
-  const chroma = new Float64Array(12);
-  // Chroma needs finer frequency resolution than onsets (a semitone at 100 Hz is 6 Hz): its own
-  // 8192-point transform every few hops, spectral peaks only, each near a semitone voting for it.
-  const chromaFft = new Fft(CHROMA_N);
-  const cWindow = Float64Array.from({ length: CHROMA_N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / CHROMA_N));
-  const cRe = new Float64Array(CHROMA_N), cIm = new Float64Array(CHROMA_N), cMag = new Float64Array(CHROMA_N / 2);
-  const frameChroma = new Float64Array(12);
-  const chromaFrame = (centre: number) => {
-    for (let i = 0; i < CHROMA_N; i++) {
-      const t = centre - CHROMA_N / 2 + i;
-      cRe[i] = t >= 0 && t < n ? ((left[t]! + right[t]!) / 2) * cWindow[i]! : 0;
-      cIm[i] = 0;
-    }
-    chromaFft.transform(cRe, cIm);
-    for (let b = 0; b < CHROMA_N / 2; b++) cMag[b] = Math.hypot(cRe[b]!, cIm[b]!);
-    frameChroma.fill(0);
-    let total = 0;
-    const lo = Math.ceil((80 * CHROMA_N) / sampleRate), hi = Math.floor((2000 * CHROMA_N) / sampleRate);
-    for (let b = lo; b <= hi; b++) {
-      const m = cMag[b]!;
-      if (m <= cMag[b - 1]! || m < cMag[b + 1]!) continue;
-      // Parabolic interpolation of the peak's true frequency.
-      const a = cMag[b - 1]!, c = cMag[b + 1]!;
-      const shift = 0.5 * (a - c) / (a - 2 * m + c || 1e-20);
-      const fq = ((b + shift) * sampleRate) / CHROMA_N;
-      const midi = 12 * Math.log2(fq / 440) + 69;
-      const d = Math.abs(midi - Math.round(midi));
-      if (d > 0.4) continue;
-      const w = m * (1 - d / 0.4);
-      frameChroma[((Math.round(midi) % 12) + 12) % 12] += w;
-      total += w;
-    }
-    // Each frame votes with its own normalised chroma, so loud passages do not outvote the rest.
-    if (total > 1e-9) for (let k = 0; k < 12; k++) chroma[k] = chroma[k]! + frameChroma[k]! / total;
-  };
-  let centroidNum = 0, centroidDen = 0, lowEnergy = 0, totalEnergy = 0, vocalBandCentre = 0, vocalBandAll = 0;
-
-  for (let f = 0; f < frames; f++) {
-    const start = f * HOP - N / 2;
-    for (let i = 0; i < N; i++) {
-      const t = start + i;
-      const inside = t >= 0 && t < n;
-      re[i] = inside ? left[t]! * window[i]! : 0;
-      im[i] = inside ? right[t]! * window[i]! : 0;
-    }
-    fft.transform(re, im);
-    splitTwoReal(re, im, lRe, lIm, rRe, rIm);
-    let flux = 0;
-    const column = Math.min(IMAGE_W - 1, Math.floor((f / frames) * IMAGE_W));
-    for (let b = 1; b < bins; b++) {
-      const mr = (lRe[b]! + rRe[b]!) / 2, mi = (lIm[b]! + rIm[b]!) / 2;
-      const power = mr * mr + mi * mi;
-      const mag = Math.sqrt(power);
-      logMag[b] = Math.log1p(100 * mag);
-      if (b < fluxTop) flux += Math.max(0, logMag[b]! - prevLog[b]!);
-      const fb = freq(b);
-      centroidNum += fb * mag; centroidDen += mag;
-      totalEnergy += power;
-      if (fb < 150) lowEnergy += power;
-      if (fb >= 300 && fb <= 3400) {
-        const lp = lRe[b]! ** 2 + lIm[b]! ** 2, rp = rRe[b]! ** 2 + rIm[b]! ** 2;
-        const coherence = (2 * (lRe[b]! * rRe[b]! + lIm[b]! * rIm[b]!)) / (lp + rp + 1e-20);
-        vocalBandAll += lp + rp;
-        if (coherence > 0.97) vocalBandCentre += lp + rp;
-      }
-      if (rowOf[b]! >= 0) { const idx = rowOf[b]! * IMAGE_W + column; image[idx] = image[idx]! + logMag[b]!; imageCount[idx] = imageCount[idx]! + 1; }
-    }
-    onset[f] = flux;
-    if (f % CHROMA_EVERY === 0) chromaFrame(f * HOP);
-    prevLog.set(logMag);
-  }
-
-  const fps = sampleRate / HOP;
-  const tempo = estimateTempo(onset, fps);
-  const keyResult = estimateKey(chroma);
+  const raw = listen(audio);
+  const { tempo, key: keyResult, vocalScore } = detect(raw);
   const loudnessLufs = integratedLoudness(left, right, sampleRate);
-  const brightnessHz = centroidDen > 0 ? centroidNum / centroidDen : 0;
-  const lowEndShare = totalEnergy > 0 ? lowEnergy / totalEnergy : 0;
-  const meanOnset = onset.reduce((a, b) => a + b, 0) / frames;
-  const percussiveness = clamp01(meanOnset / 60);
-  const vocalScore = vocalBandAll > 0 ? vocalBandCentre / vocalBandAll : 0;
-  const vocalPresence = vocalScore < 0.15 ? 'none' : vocalScore < 0.3 ? 'low' : vocalScore < 0.5 ? 'medium' : 'high';
+  let onsetSum = 0;
+  for (let i = 0; i < raw.frames; i++) onsetSum += raw.onsetLow[i]! + raw.onsetMid[i]!;
+  const percussiveness = clamp01(onsetSum / raw.frames / 60);
+  const vocalPresence = vocalLevel(vocalScore);
   const loud = Number.isFinite(loudnessLufs) ? clamp01((loudnessLufs + 32) / 24) : 0;
   const tempoNorm = clamp01((tempo.bpm - 60) / 120);
   const energy = clamp01(0.5 * loud + 0.3 * percussiveness + 0.2 * tempoNorm);
@@ -178,7 +74,7 @@ export function analyzeAudio(audio: Audio): Analysis {
   const danceability = clamp01(0.45 * clamp01(tempo.confidence / 3) + 0.35 * tempoFit + 0.2 * percussiveness);
 
   const base = {
-    durationSeconds: n / sampleRate,
+    durationSeconds: left.length / sampleRate,
     tempoBpm: Math.round(tempo.bpm * 10) / 10,
     tempoConfidence: tempo.confidence,
     key: keyResult.key,
@@ -187,77 +83,15 @@ export function analyzeAudio(audio: Audio): Analysis {
     loudnessLufs: Number.isFinite(loudnessLufs) ? Math.round(loudnessLufs * 10) / 10 : -70,
     energy, danceability, vocalScore, vocalPresence,
     timeSignature: tempo.timeSignature,
-    brightnessHz, percussiveness, lowEndShare,
+    meter: tempo.metre,
+    brightnessHz: raw.centroidHz, percussiveness, lowEndShare: raw.lowEndShare,
   } as const;
   const features: AudioFeatures = { ...base, genres: rankGenres(base), moods: rankMoods(base), instruments: rankInstruments(base) };
-  return { features, spectrogramJpeg: renderSpectrogram(image, imageCount) };
+  return { features, spectrogramJpeg: renderSpectrogram(raw.image, raw.imageCount) };
 }
 
 function clamp01(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
-/** Autocorrelation of the (locally de-meaned) onset envelope, scored by a comb of beat multiples with a mild prior around 110 BPM. */
-export function estimateTempo(onset: Float64Array, fps: number): { bpm: number; confidence: number; timeSignature: '4/4' | '3/4' } {
-  const n = onset.length;
-  const env = new Float64Array(n);
-  const half = Math.round(fps / 2);
-  let run = 0;
-  const cum = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) cum[i + 1] = cum[i]! + onset[i]!;
-  for (let i = 0; i < n; i++) {
-    const a = Math.max(0, i - half), b = Math.min(n, i + half + 1);
-    env[i] = Math.max(0, onset[i]! - (cum[b]! - cum[a]!) / (b - a));
-    run += env[i]!;
-  }
-  void run;
-  const maxLag = Math.min(n - 1, Math.ceil(fps * 5));
-  const acf = new Float64Array(maxLag + 1);
-  for (let lag = 0; lag <= maxLag; lag++) {
-    let s = 0;
-    for (let i = lag; i < n; i++) s += env[i]! * env[i - lag]!;
-    acf[lag] = s / (n - lag);
-  }
-  const at = (lag: number) => {
-    if (lag >= maxLag) return 0;
-    const i = Math.floor(lag), frac = lag - i;
-    return acf[i]! * (1 - frac) + acf[i + 1]! * frac;
-  };
-  // Peak-picking at fractional lags: a small neighbourhood maximum tolerates the frame grid.
-  const peak = (lag: number) => Math.max(at(lag - 0.5), at(lag), at(lag + 0.5));
-  let best = 120, bestScore = -Infinity, sum = 0, count = 0;
-  for (let bpm = 60; bpm <= 200; bpm += 0.05) {
-    const L = (60 * fps) / bpm;
-    const comb = peak(L) + peak(2 * L) * W2 + peak(3 * L) * W3 + peak(4 * L) * W4;
-    const prior = Math.exp(-0.5 * (Math.log2(bpm / PRIOR_BPM) / PRIOR_OCTAVES) ** 2);
-    const score = comb * prior;
-    sum += score; count++;
-    if (score > bestScore) { bestScore = score; best = bpm; }
-  }
-  const L = (60 * fps) / best;
-  // Metre: the bar-length lags' autocorrelation, summed over ±2 frames (onsets sit on a frame grid,
-  // so one bar's peak is split between neighbouring lags).
-  const around = (lag: number) => {
-    let sum = 0;
-    for (let k = Math.max(1, Math.round(lag) - 2); k <= Math.min(maxLag, Math.round(lag) + 2); k++) sum += acf[k]!;
-    return sum;
-  };
-  const three = around(3 * L) + around(6 * L);
-  const four = around(4 * L) + around(8 * L);
-  return { bpm: best, confidence: count > 0 && sum > 0 ? bestScore / (sum / count) : 0, timeSignature: three > four * METRE_RATIO ? '3/4' : '4/4' };
-}
-
-export function estimateKey(chroma: ArrayLike<number>): { key: string; mode: 'major' | 'minor'; confidence: number } {
-  let best = { key: 'C', mode: 'major' as 'major' | 'minor', r: -Infinity };
-  let second = -Infinity;
-  for (let tonic = 0; tonic < 12; tonic++) {
-    for (const [mode, profile] of [['major', MAJOR], ['minor', MINOR]] as const) {
-      const rotated = Array.from({ length: 12 }, (_, i) => profile[(i - tonic + 12) % 12]!);
-      const r = pearson(chroma, rotated);
-      if (r > best.r) { second = best.r; best = { key: PITCH_CLASSES[tonic]!, mode, r }; } else if (r > second) second = r;
-    }
-  }
-  return { key: best.key, mode: best.mode, confidence: clamp01(best.r - Math.max(0, second) + 0.5) };
 }
 
 type Base = Omit<AudioFeatures, 'genres' | 'moods' | 'instruments'>;
