@@ -9,13 +9,18 @@ export const TUNE_STYLES = ['sad piano ballad', 'dark trap beat with rap vocals'
 // Second tuning list: genres and metres the first one under-represents (blues, r&b, 6/8, 3/4).
 export const TUNE_STYLES_2 = ['twelve bar blues', 'slow jam r&b', 'folk ballad in 6/8', 'pop song in 3/4', 'rock ballad in 6/8', 'gospel soul',
   'jazz waltz', 'classical piece in 6/8', 'minor blues', 'orchestral waltz'];
+// Third tuning list (seeds 4600+): tempo extremes and fast triple metres, where the metrical level is
+// hardest to pick (fast songs read at half speed, slow ones at double). Worded unlike the held-out list.
+export const TUNE_STYLES_3 = ['fast punk rock', 'doom metal dirge', 'aggressive death metal', 'drill beat', 'fast bebop jazz', 'slow zen ambient',
+  'slow sad strings adagio', 'fast rock in 3/4', 'heavy metal in 6/8', 'slow soul in 6/8', 'baroque sonata', 'jungle breakbeat', 'fast bluegrass',
+  'slow gospel', 'hardcore rave', 'new age yoga music', 'jazz in 3/4', 'dark ambient space', 'fast ska', 'slow country ballad'];
 export const HELD_STYLES = ['melancholic piano song', 'trap banger', 'upbeat radio pop', 'old waltz', 'indie rock', 'chillhop for studying', 'atmospheric soundscape',
   'disco funk', 'acoustic campfire folk', 'cinematic film score', 'smooth jazz lounge', 'deep house club track', 'roots reggae', 'thrash metal', 'old school rap beat',
   'synth pop night drive', 'americana', 'reggaeton', 'neo soul slow jam', 'liquid dnb', 'bluesy shuffle', 'calm meditation music', 'energetic edm festival', 'romantic r&b'];
 
 /** Engine requests of a set: a third instrumental, so vocal detection is scored on both kinds. */
 export function songsFor(which, firstSeed, count, durationSeconds = 30) {
-  const styles = which === 'held' ? HELD_STYLES : which === 'tune2' ? TUNE_STYLES_2 : TUNE_STYLES;
+  const styles = which === 'held' ? HELD_STYLES : which === 'tune2' ? TUNE_STYLES_2 : which === 'tune3' ? TUNE_STYLES_3 : TUNE_STYLES;
   return Array.from({ length: count }, (_, i) => ({ prompt: styles[i % styles.length], durationSeconds, seed: firstSeed + i, instrumental: i % 3 === 1 }));
 }
 

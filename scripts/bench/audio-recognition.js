@@ -10,7 +10,7 @@
 // time spacing, real per-track counts) — unlike uniform random hashes, which collide far less and
 // flatter the lookup — and they are not the queried songs, so a match on one counts as a miss.
 import { sql } from 'kysely';
-import { createDatabase, FingerprintsRepository, TracksRepository, UsersRepository } from '../../libs/db/dist/index.js';
+import { createDatabase, FINGERPRINT_MAX_POSTINGS, FingerprintsRepository, TracksRepository, UsersRepository } from '../../libs/db/dist/index.js';
 import { encodeMp3, renderSong } from '@muse/audio-engine';
 import { bestMatch, decodeAudio, fingerprint } from '@muse/audio-analysis';
 import { scratchDatabase } from './support.js';
@@ -59,8 +59,9 @@ export async function recognitionBench({ realCount = 100, sizes = [100, 1000, 10
   log(`prepared ${targets.length} excerpts and ${strangers.length} unindexed queries`);
   const recognise = async (q) => {
     const t = performance.now();
-    const hits = await fps.lookup(db, [...new Set(q.map((x) => x.hash))], owner.id);
-    const m = bestMatch(q, hits.map((h) => ({ trackId: h.track_id, t: h.t, hash: h.hash })));
+    const { hits, skipped } = await fps.lookup(db, [...new Set(q.map((x) => x.hash))], owner.id);
+    const skip = new Set(skipped);
+    const m = bestMatch(q.filter((x) => !skip.has(x.hash)), hits.map((h) => ({ trackId: h.track_id, t: h.t, hash: h.hash })));
     return { match: m, lookupMs: performance.now() - t, hits: hits.length };
   };
   const rows = [];
@@ -131,7 +132,7 @@ export function recognitionReport({ rows, realCount, hashesPerTrack, renderSecon
       rows.map((r) => [r.size.toLocaleString('en'), r.rows.toLocaleString('en'), `${r.ok}/${r.trials} (${fmt((100 * r.ok) / r.trials)} %)`, `${r.falsePositives}/${r.unknown}`, fmt(r.meanMs), fmt(r.p95Ms), Math.round(r.hitsPerQuery).toLocaleString('en')])),
     '',
     `Lookup time per step: ${rows.slice(1).map((r, i) => `${rows[i].size.toLocaleString('en')}→${r.size.toLocaleString('en')} ×${fmt(r.meanMs / rows[i].meanMs, 2)} for ×${r.size / rows[i].size} index`).join('; ')}; overall ×${fmt(last.meanMs / first.meanMs, 2)} for ×${last.size / first.size} (${growth < 1 ? 'sub-linear overall' : 'NOT sub-linear'}${rows.slice(1).some((r, i) => r.meanMs / rows[i].meanMs > 0.8 * (r.size / rows[i].size)) ? ', but close to linear in the last step' : ''}).`,
-    `The b-tree finds each query hash in logarithmic time; what grows is the number of index rows sharing the query's hashes (the last column), which the query returns and bestMatch scores. With a fixed 24-bit landmark hash every bucket fills in proportion to the index, so past ~1,000 tracks the cost tracks the index size. Keeping lookups flat at 10,000+ tracks needs the offset voting done in SQL (return per-track offset peaks, not rows) and/or skipping over-common hashes.`,
+    `The b-tree finds each query hash in logarithmic time; what would grow is the number of index rows sharing the query's hashes: with a fixed 24-bit landmark hash every bucket fills in proportion to the index. The lookup therefore reads at most ${FINGERPRINT_MAX_POSTINGS} + 1 rows per query hash and skips a hash found in more rows (it says little about which track this is), and bestMatch scores the excerpt against the hashes that were searched: the work per lookup is bounded (the last column falls as more hashes become common), while the rare hashes of the true song still align.`,
     '',
   ].join('\n');
 }

@@ -13,7 +13,8 @@ import { vocalLevel, vocalScore } from './voice.js';
 export { PITCH_CLASSES, estimateKey } from './tonality.js';
 
 // @2: fitted tempo/metre model, template key finder, voice-pitch vocal score (bench/audio-results.md).
-export const ANALYZER_VERSION = 'muse-dsp-analyzer@2';
+// @3: tempo model with backbeat (kick→snare), chord-change and per-band onset-density evidence.
+export const ANALYZER_VERSION = 'muse-dsp-analyzer@3';
 
 export interface Ranked { label: string; score: number }
 
