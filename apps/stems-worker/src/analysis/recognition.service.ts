@@ -44,8 +44,10 @@ export class RecognitionService {
     const { bytes } = await readAudioSource(this.db, this.storage, this.tracks, this.stems, source);
     const started = performance.now();
     const query = fingerprint(await decodeAudio(bytes, { maxSeconds: MAX_STEM_SECONDS, minSeconds: 3 }));
-    const hits = await this.fingerprints.lookup(this.db, [...new Set(query.map((q) => q.hash))], row.user_id);
-    const match = bestMatch(query, hits.map((h) => ({ trackId: h.track_id, t: h.t, hash: h.hash })));
+    const { hits, skipped } = await this.fingerprints.lookup(this.db, [...new Set(query.map((q) => q.hash))], row.user_id);
+    // Over-common hashes were not searched: the share of agreeing hashes is of those that were.
+    const searched = skipped.length ? query.filter((q) => !skipped.includes(q.hash)) : query;
+    const match = bestMatch(searched, hits.map((h) => ({ trackId: h.track_id, t: h.t, hash: h.hash })));
     const candidate = match ? await this.fingerprints.candidate(this.db, match.trackId) : undefined;
     // Checked again on the row itself: visibility may have changed since the lookup.
     const visible = candidate && (candidate.isPublic || candidate.userId === row.user_id) ? candidate : undefined;

@@ -137,6 +137,9 @@ export interface RecognitionCandidate {
 }
 
 /** The recognition index (audio_fingerprints) and song_recognitions. Index access is the worker's only. */
+/** Hashes shared by more index rows than this are skipped at lookup (see FingerprintsRepository.lookup). */
+export const FINGERPRINT_MAX_POSTINGS = 24;
+
 export class FingerprintsRepository {
   /**
    * Replaces one track's hashes. The advisory lock serialises two workers indexing the same track,
@@ -177,16 +180,37 @@ export class FingerprintsRepository {
     return db.selectFrom('audio_fingerprint_tracks').select('hashes').where('track_id', '=', trackId).executeTakeFirst();
   }
 
-  /** Index rows for these hashes, limited to tracks the requester may see (public, or their own). */
-  lookup(db: Kysely<DB>, hashes: number[], requesterId: string): Promise<{ hash: number; track_id: string; t: number }[]> {
-    if (hashes.length === 0) return Promise.resolve([]);
-    return db
-      .selectFrom('audio_fingerprints as f')
-      .innerJoin('tracks', 'tracks.id', 'f.track_id')
-      .select(['f.hash', 'f.track_id', 'f.t'])
-      .where('f.hash', '=', sql<number>`any(${hashes}::int[])`)
-      .where((eb) => eb.or([eb('tracks.is_public', '=', true), eb('tracks.user_id', '=', requesterId)]))
-      .execute();
+  /**
+   * Index rows for these hashes, limited to tracks the requester may see (public, or their own).
+   * A hash found in more than `maxPostings` rows is skipped and named in `skipped`: it says little
+   * about which track this is, and reading at most maxPostings + 1 rows per query hash keeps a
+   * lookup's work bounded however large the index grows (the rare hashes of a real match are plenty
+   * to align on). Scorers should leave skipped hashes out of the query they score against.
+   */
+  async lookup(db: Kysely<DB>, hashes: number[], requesterId: string, maxPostings = FINGERPRINT_MAX_POSTINGS): Promise<{ hits: { hash: number; track_id: string; t: number }[]; skipped: number[] }> {
+    if (hashes.length === 0) return { hits: [], skipped: [] };
+    const { rows } = await sql<{ hash: number; track_id: string | null; t: number | null }>`
+      with q as (select distinct h from unnest(${hashes}::int[]) as u(h)),
+      postings as (
+        select q.h as hash, f.track_id, f.t, count(*) over (partition by q.h) as n
+          from q cross join lateral (
+            select a.track_id, a.t from public.audio_fingerprints a where a.hash = q.h limit ${maxPostings + 1}::int
+          ) f
+      )
+      select p.hash, p.track_id, p.t
+        from postings p
+        join public.tracks t on t.id = p.track_id
+       where p.n <= ${maxPostings}::int
+         and (t.is_public or t.user_id = ${requesterId}::uuid)
+      union all
+      select distinct p.hash, null::uuid, null::int from postings p where p.n > ${maxPostings}::int`.execute(db);
+    const hits: { hash: number; track_id: string; t: number }[] = [];
+    const skipped: number[] = [];
+    for (const r of rows) {
+      if (r.track_id === null || r.t === null) skipped.push(r.hash);
+      else hits.push({ hash: r.hash, track_id: r.track_id, t: r.t });
+    }
+    return { hits, skipped };
   }
 
   async candidate(db: Kysely<DB>, trackId: string): Promise<RecognitionCandidate | undefined> {
