@@ -42,21 +42,16 @@ export class AdminService {
         }
         await this.accounts.setPlan(trx, userId, body.subscription_plan);
       }
-      if (body.credits_delta !== undefined) {
+      for (const [delta, kind, label] of [
+        [body.credits_delta, 'production', 'credits'],
+        [body.test_credits_delta, 'test', 'test credits'],
+      ] as const) {
+        if (delta === undefined) continue;
         const reason = body.reason ? `admin_adjustment: ${body.reason}` : 'admin_adjustment';
         try {
-          await this.credits.adjust(trx, userId, body.credits_delta, reason);
+          await this.credits.adjust(trx, userId, delta, reason, kind);
         } catch (error) {
-          if (pgCode(error) === 'P0001') throw new Problem(409, 'insufficient-credits', `the user has fewer than ${-body.credits_delta} credits; nothing was changed`);
-          throw error;
-        }
-      }
-      if (body.test_credits_delta !== undefined) {
-        const reason = body.reason ? `admin_adjustment: ${body.reason}` : 'admin_adjustment';
-        try {
-          await this.credits.adjustTest(trx, userId, body.test_credits_delta, reason);
-        } catch (error) {
-          if (pgCode(error) === 'P0001') throw new Problem(409, 'insufficient-credits', `the user has fewer than ${-body.test_credits_delta} test credits; nothing was changed`);
+          if (pgCode(error) === 'P0001') throw new Problem(409, 'insufficient-credits', `the user has fewer than ${-delta} ${label}; nothing was changed`);
           throw error;
         }
       }

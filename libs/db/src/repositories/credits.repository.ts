@@ -92,15 +92,9 @@ export class CreditsRepository {
     return rows[0]!.refunded;
   }
 
-  /** admin_adjust_credits: ledgered, never below zero. Returns the balance. */
-  async adjust(db: Kysely<DB>, userId: string, delta: number, reason: string): Promise<number> {
-    const { rows } = await sql<{ balance: number }>`select public.admin_adjust_credits(${userId}::uuid, ${delta}::int, ${reason}) as balance`.execute(db);
-    return rows[0]!.balance;
-  }
-
-  /** admin_adjust_test_credits (0017): the sandbox balance, ledgered with kind 'test', never below zero. Returns the balance. */
-  async adjustTest(db: Kysely<DB>, userId: string, delta: number, reason: string): Promise<number> {
-    const { rows } = await sql<{ balance: number }>`select public.admin_adjust_test_credits(${userId}::uuid, ${delta}::int, ${reason}) as balance`.execute(db);
+  /** admin_adjust_balance (0018): the production or sandbox balance, ledgered with that kind, never below zero. Returns the balance. */
+  async adjust(db: Kysely<DB>, userId: string, delta: number, reason: string, kind: 'production' | 'test' = 'production'): Promise<number> {
+    const { rows } = await sql<{ balance: number }>`select public.admin_adjust_balance(${userId}::uuid, ${delta}::int, ${reason}, ${kind}) as balance`.execute(db);
     return rows[0]!.balance;
   }
 
