@@ -84,6 +84,9 @@ begin
             or (j.resource_type = 'persona' and j.resource_id in (select id from public.suno_personas where source_track_id = track_uuid))
             or (j.resource_type = 'song_description' and j.resource_id in (select id from public.song_descriptions where audio_file_url like _pattern))
             or (j.resource_type = 'song_recognition' and j.resource_id in (select id from public.song_recognitions where audio_file_url like _pattern)))
+  ) or exists (
+    -- An archive move or restore in flight would copy objects after the purge.
+    select 1 from public.track_archiving_jobs a where a.track_id = track_uuid and a.status in ('pending', 'processing')
   ) then
     raise exception 'track % has a job still running; cancel it first', track_uuid using errcode = '55006';
   end if;
