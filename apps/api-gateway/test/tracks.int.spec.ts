@@ -261,6 +261,9 @@ describe('tracks API', () => {
     await storage.put(Bucket.TracksArchive, archiveKey, archiveBytes, 'audio/wav');
     const album = await db.insertInto('music_projects').values({ user_id: alice.id, name: 'Album' }).returning('id').executeTakeFirstOrThrow();
     await db.insertInto('project_tracks').values([{ project_id: album.id, track_id: keep.id, position: 0 }, { project_id: album.id, track_id: a.id, position: 1 }]).execute();
+    const cls = await db.insertInto('music_classifications').values({ track_id: a.id, classifier_type: 'mood', status: 'completed' }).returning('id').executeTakeFirstOrThrow();
+    const spectrogram = { bucket: Bucket.Covers, key: `spectrograms/classifications/${cls.id}.jpg`, bytes: randomBytes(100) };
+    await storage.put(spectrogram.bucket, spectrogram.key, spectrogram.bytes, 'image/jpeg');
     const extra = await makeTrack(alice);
     await db.insertInto('project_tracks').values({ project_id: album.id, track_id: extra.id, position: 2 }).execute();
 
@@ -278,7 +281,7 @@ describe('tracks API', () => {
 
     expect((await call('DELETE', `/v1/tracks/${a.id}`, alice)).status).toBe(204);
     expect(await trackRow(a.id)).toBeUndefined();
-    for (const table of ['track_versions', 'track_stems', 'track_likes', 'wav_jobs'] as const) {
+    for (const table of ['track_versions', 'track_stems', 'track_likes', 'wav_jobs', 'music_classifications'] as const) {
       const col = table === 'track_versions' ? 'parent_track_id' : 'track_id';
       expect(await db.selectFrom(table).select(sql`1`.as('x')).where(col as never, '=', a.id).execute()).toHaveLength(0);
     }
@@ -289,7 +292,7 @@ describe('tracks API', () => {
     expect((await call('DELETE', `/v1/tracks/${a.id}`, alice)).status).toBe(404);
 
     // After commit the archiver purges every object of the track (tracks, archive, stems), and only those.
-    const all = [...a.files, { bucket: Bucket.TracksArchive, key: archiveKey, bytes: archiveBytes }];
+    const all = [...a.files, { bucket: Bucket.TracksArchive, key: archiveKey, bytes: archiveBytes }, spectrogram];
     await waitFor(async () => (await Promise.all(all.map((f) => storage.exists(f.bucket, f.key)))).every((e) => !e), 'objects purged', 20_000);
     for (const f of keep.files) expect((await storage.get(f.bucket, f.key)).equals(f.bytes)).toBe(true);
     const outbox = await db.selectFrom('outbox').selectAll().where('job_name', '=', 'tracks.purge-objects').execute();

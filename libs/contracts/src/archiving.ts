@@ -41,5 +41,10 @@ export const PurgeTrackObjectsMessage = z.object({
     .array(z.object({ bucket: z.enum(['tracks', 'tracks-archive', 'stems']), prefix: z.string().regex(/^[0-9a-f-]{36}\/([0-9a-f-]{36}\/)?$/) }))
     .min(1)
     .max(10),
+  /** Single objects outside those prefixes: spectrogram images of the track's classifications and descriptions. */
+  keys: z
+    .array(z.object({ bucket: z.literal('covers'), key: z.string().regex(/^spectrograms\/(classifications|descriptions)\/[0-9a-f-]{36}\.jpg$/) }))
+    .max(10_000)
+    .default([]),
 });
 export type PurgeTrackObjectsMessage = z.infer<typeof PurgeTrackObjectsMessage>;

@@ -46,7 +46,7 @@ grant execute on function public.compact_project_positions(uuid) to authenticate
 
 -- DELETE /v1/tracks/{id}: the owner (or an admin) deletes the track and everything made from it in one
 -- transaction, and the same transaction writes the outbox row of a `tracks.purge-objects` job that
--- deletes the stored objects after commit (archiver; idempotent, retried with backoff). Rows go first,
+-- deletes the stored objects (and the spectrograms of its analyses) after commit (archiver; idempotent, retried with backoff). Rows go first,
 -- objects after, so no row ever points at a deleted object.
 --   * versions, stems, likes, classifications, WAV jobs, section replacements, archiving runs and
 --     fingerprints cascade from tracks;
@@ -64,6 +64,7 @@ declare
   _project uuid;
   _projects uuid[];
   _payload jsonb;
+  _keys jsonb;
 begin
   select * into _track from public.tracks where id = track_uuid for update;
   if not found or not (public.is_trusted_caller() or _track.user_id = auth.uid() or public.has_role(auth.uid(), 'admin')) then
@@ -92,6 +93,11 @@ begin
   end if;
 
   select coalesce(array_agg(project_id), '{}') into _projects from public.project_tracks where track_id = track_uuid;
+  -- Spectrogram images of the track's classifications and of the descriptions deleted below (covers bucket).
+  select coalesce(jsonb_agg(jsonb_build_object('bucket', 'covers', 'key', k)), '[]'::jsonb) into _keys
+    from (select 'spectrograms/classifications/' || id::text || '.jpg' as k from public.music_classifications where track_id = track_uuid
+          union all
+          select 'spectrograms/descriptions/' || id::text || '.jpg' from public.song_descriptions where user_id = _track.user_id and audio_file_url like _pattern) s;
 
   delete from public.audio_upscale_jobs where track_id = track_uuid;
   delete from public.song_descriptions where user_id = _track.user_id and audio_file_url like _pattern;
@@ -109,7 +115,8 @@ begin
     'objects', jsonb_build_array(
       jsonb_build_object('bucket', 'tracks', 'prefix', _prefix),
       jsonb_build_object('bucket', 'tracks-archive', 'prefix', _prefix),
-      jsonb_build_object('bucket', 'stems', 'prefix', _track.id::text || '/')));
+      jsonb_build_object('bucket', 'stems', 'prefix', _track.id::text || '/')),
+    'keys', _keys);
   insert into public.outbox (queue_name, job_name, queue_job_id, payload)
   values ('archiving', 'tracks.purge-objects', 'purge-' || _track.id::text, _payload);
 

@@ -31,6 +31,8 @@ export class PurgeService {
       if (!own) throw new Error(`purge prefix ${bucket}/${prefix} is not track ${message.trackId}'s`);
       deleted += await this.storage.deletePrefix(bucket, prefix);
     }
+    // Exact keys (validated by the contract to be spectrogram images); a missing one is already done.
+    for (const { bucket, key } of message.keys) deleted += await this.storage.deletePrefix(bucket, key);
     this.logger.info({ track_id: message.trackId, deleted }, 'deleted track objects purged');
     return { deleted };
   }
