@@ -264,6 +264,11 @@ describe('tracks API', () => {
     const cls = await db.insertInto('music_classifications').values({ track_id: a.id, classifier_type: 'mood', status: 'completed' }).returning('id').executeTakeFirstOrThrow();
     const spectrogram = { bucket: Bucket.Covers, key: `spectrograms/classifications/${cls.id}.jpg`, bytes: randomBytes(100) };
     await storage.put(spectrogram.bucket, spectrogram.key, spectrogram.bytes, 'image/jpeg');
+    const made = await db
+      .insertInto('jobs')
+      .values({ user_id: alice.id, kind: 'generation', queue_name: 'generation', job_name: 'generation.run', resource_type: 'track', resource_id: a.id, payload: JSON.stringify({}), status: 'completed', result: JSON.stringify({ track_id: a.id, audio_url: a.files[0]!.key }) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const extra = await makeTrack(alice);
     await db.insertInto('project_tracks').values({ project_id: album.id, track_id: extra.id, position: 2 }).execute();
 
@@ -285,6 +290,8 @@ describe('tracks API', () => {
       const col = table === 'track_versions' ? 'parent_track_id' : 'track_id';
       expect(await db.selectFrom(table).select(sql`1`.as('x')).where(col as never, '=', a.id).execute()).toHaveLength(0);
     }
+    // The job that made it stays in the history, without links to the deleted files.
+    expect((await call('GET', `/v1/jobs/${made.id}`, alice)).body).toMatchObject({ status: 'completed', result: { deleted: true, track_id: a.id } });
     // The album closed the gap.
     const positions = await db.selectFrom('project_tracks').select(['track_id', 'position']).where('project_id', '=', album.id).orderBy('position').execute();
     expect(positions).toEqual([{ track_id: keep.id, position: 0 }, { track_id: extra.id, position: 1 }]);

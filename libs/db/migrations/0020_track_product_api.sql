@@ -44,6 +44,25 @@ $$;
 revoke all on function public.compact_project_positions(uuid) from public;
 grant execute on function public.compact_project_positions(uuid) to authenticated, service_role;
 
+-- Jobs whose resource is the track or a row made from it (versions, WAV, classifications, upscales,
+-- section replacements, personas from it, descriptions/recognitions of its files).
+create or replace function public.track_job_ids(track_uuid uuid) returns setof uuid
+language sql stable set search_path = public, pg_temp as $$
+  with t as (select id, '%/' || user_id::text || '/' || id::text || '/%' as pattern from public.tracks where id = track_uuid)
+  select j.id from public.jobs j, t
+   where (j.resource_type = 'track' and j.resource_id = t.id)
+      or (j.resource_type = 'track_version' and j.resource_id in (select id from public.track_versions where parent_track_id = t.id))
+      or (j.resource_type = 'wav_job' and j.resource_id in (select id from public.wav_jobs where track_id = t.id))
+      or (j.resource_type = 'music_classification' and j.resource_id in (select id from public.music_classifications where track_id = t.id))
+      or (j.resource_type = 'audio_upscale_job' and j.resource_id in (select id from public.audio_upscale_jobs where track_id = t.id))
+      or (j.resource_type = 'track_section_replacement' and j.resource_id in (select id from public.track_section_replacements where parent_track_id = t.id))
+      or (j.resource_type = 'persona' and j.resource_id in (select id from public.suno_personas where source_track_id = t.id))
+      or (j.resource_type = 'song_description' and j.resource_id in (select id from public.song_descriptions where audio_file_url like t.pattern))
+      or (j.resource_type = 'song_recognition' and j.resource_id in (select id from public.song_recognitions where audio_file_url like t.pattern));
+$$;
+revoke all on function public.track_job_ids(uuid) from public;
+grant execute on function public.track_job_ids(uuid) to service_role;
+
 -- DELETE /v1/tracks/{id}: the owner (or an admin) deletes the track and everything made from it in one
 -- transaction, and the same transaction writes the outbox row of a `tracks.purge-objects` job that
 -- deletes the stored objects (and the spectrograms of its analyses) after commit (archiver; idempotent, retried with backoff). Rows go first,
@@ -52,7 +71,8 @@ grant execute on function public.compact_project_positions(uuid) to authenticate
 --     fingerprints cascade from tracks;
 --   * upscales of the track are deleted (their output lives under the track's prefix);
 --   * descriptions and recognitions of the track's own files are deleted (their audio is gone);
---   * albums holding the track are renumbered so positions stay dense.
+--   * albums holding the track are renumbered so positions stay dense;
+--   * finished jobs of the track keep their row, their result becomes {deleted, track_id} (no dead URLs).
 -- A track with a job still pending or processing is refused (SQLSTATE 55006, object in use): cancel
 -- the job first. Returns null when the caller cannot see the track or may not delete it.
 create or replace function public.delete_track(track_uuid uuid) returns jsonb
@@ -74,17 +94,7 @@ begin
   _pattern := '%/' || _prefix || '%';
 
   if exists (
-    select 1 from public.jobs j
-     where j.status in ('pending', 'processing')
-       and (   (j.resource_type = 'track' and j.resource_id = track_uuid)
-            or (j.resource_type = 'track_version' and j.resource_id in (select id from public.track_versions where parent_track_id = track_uuid))
-            or (j.resource_type = 'wav_job' and j.resource_id in (select id from public.wav_jobs where track_id = track_uuid))
-            or (j.resource_type = 'music_classification' and j.resource_id in (select id from public.music_classifications where track_id = track_uuid))
-            or (j.resource_type = 'audio_upscale_job' and j.resource_id in (select id from public.audio_upscale_jobs where track_id = track_uuid))
-            or (j.resource_type = 'track_section_replacement' and j.resource_id in (select id from public.track_section_replacements where parent_track_id = track_uuid))
-            or (j.resource_type = 'persona' and j.resource_id in (select id from public.suno_personas where source_track_id = track_uuid))
-            or (j.resource_type = 'song_description' and j.resource_id in (select id from public.song_descriptions where audio_file_url like _pattern))
-            or (j.resource_type = 'song_recognition' and j.resource_id in (select id from public.song_recognitions where audio_file_url like _pattern)))
+    select 1 from public.jobs j where j.id in (select public.track_job_ids(track_uuid)) and j.status in ('pending', 'processing')
   ) or exists (
     -- An archive move or restore in flight would copy objects after the purge.
     select 1 from public.track_archiving_jobs a where a.track_id = track_uuid and a.status in ('pending', 'processing')
@@ -98,6 +108,10 @@ begin
     from (select 'spectrograms/classifications/' || id::text || '.jpg' as k from public.music_classifications where track_id = track_uuid
           union all
           select 'spectrograms/descriptions/' || id::text || '.jpg' from public.song_descriptions where user_id = _track.user_id and audio_file_url like _pattern) s;
+
+  -- Finished jobs of the track keep their history but no longer point at its deleted files.
+  update public.jobs set result = jsonb_build_object('deleted', true, 'track_id', track_uuid), updated_at = now()
+   where id in (select public.track_job_ids(track_uuid)) and result is not null;
 
   delete from public.audio_upscale_jobs where track_id = track_uuid;
   delete from public.song_descriptions where user_id = _track.user_id and audio_file_url like _pattern;
