@@ -21,7 +21,8 @@ const ARCHIVE_LOCATOR = `s3://${Bucket.TracksArchive}/`;
 /** Postgres errors of the track functions, as problems: unknown or not yours → 404, busy → 409. */
 function dbProblem(error: unknown, what: string): never {
   const code = (error as { code?: string }).code;
-  if (code === 'P0002' || code === '42501') throw notFound(what);
+  // 23503: the row went away between the read and the write (deleted concurrently).
+  if (code === 'P0002' || code === '42501' || code === '23503') throw notFound(what);
   if (code === '55006') throw new Problem(409, 'track-busy', 'the track has a job still pending or processing; cancel it (POST /v1/jobs/{id}/cancel) or wait for it to finish, then delete');
   throw error;
 }
@@ -109,7 +110,7 @@ export class TracksService {
   async likeTrack(identity: Identity, trackId: string, liked: boolean) {
     return asUser(this.db, identity, async (trx) => {
       if (!(await this.tracks.findById(trx, trackId))) throw notFound('track');
-      await this.catalog.likeTrack(trx, identity.userId, trackId, liked);
+      await this.catalog.likeTrack(trx, identity.userId, trackId, liked).catch((e) => dbProblem(e, 'track'));
       const track = await this.tracks.findById(trx, trackId);
       return { track_id: trackId, liked, like_count: track!.like_count };
     });
@@ -119,7 +120,7 @@ export class TracksService {
     return asUser(this.db, identity, async (trx) => {
       // A version is visible exactly when its track is (RLS on track_versions asks tracks).
       if (!(await this.catalog.findVersion(trx, versionId))) throw notFound('version');
-      await this.catalog.likeVersion(trx, identity.userId, versionId, liked);
+      await this.catalog.likeVersion(trx, identity.userId, versionId, liked).catch((e) => dbProblem(e, 'version'));
       const version = await this.catalog.findVersion(trx, versionId);
       return { version_id: versionId, track_id: version!.parent_track_id, liked, like_count: version!.like_count };
     });
