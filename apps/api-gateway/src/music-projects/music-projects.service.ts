@@ -59,7 +59,11 @@ export class MusicProjectsService {
       if (order.includes(body.track_id)) throw new Problem(409, 'already-in-project', 'the track is already in this album; move it with PATCH /v1/music-projects/{id}/tracks/{track_id}');
       // Own tracks and public ones can go on an album; someone else's private track reads as missing.
       if (!(await this.tracks.findById(trx, body.track_id))) throw new Problem(404, 'not-found', 'track not found', [{ path: 'track_id', message: 'no such track you can see' }]);
-      await this.projects.addTrack(trx, id, body.track_id, identity.userId, order.length);
+      await this.projects.addTrack(trx, id, body.track_id, identity.userId, order.length).catch((error: { code?: string }) => {
+        // Deleted or made private since the read above: the FK or the insert policy refuses it.
+        if (error.code === '23503' || error.code === '42501') throw new Problem(404, 'not-found', 'track not found', [{ path: 'track_id', message: 'no such track you can see' }]);
+        throw error;
+      });
       const next = [...order];
       next.splice(Math.min(body.position ?? order.length, order.length), 0, body.track_id);
       return next;
