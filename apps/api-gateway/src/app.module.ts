@@ -27,6 +27,8 @@ import { ProjectsModule } from './projects/projects.module.js';
 import { LibraryModule } from './library/library.module.js';
 import { EffectsModule } from './effects/effects.module.js';
 import { SavedLyricsModule } from './saved-lyrics/saved-lyrics.module.js';
+import { MusicProjectsModule } from './music-projects/music-projects.module.js';
+import { JobResultsModule } from './job-results/job-results.module.js';
 
 @Module({})
 export class AppModule {
@@ -60,6 +62,8 @@ export class AppModule {
         LibraryModule,
         EffectsModule,
         SavedLyricsModule,
+        MusicProjectsModule,
+        JobResultsModule,
       ],
       controllers: [DocsController],
     };

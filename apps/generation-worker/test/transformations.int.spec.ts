@@ -16,8 +16,9 @@ describe('Studio Nexus transformations over HTTP (local engine)', () => {
     const song = await p.song(alice, 12, 'upbeat pop in the key of D minor, 124 bpm');
     const project = await p.t.db.insertInto('projects').values({ user_id: alice.id, title: 'My demo', original_audio_path: song.versions[0].audio_url, duration_seconds: '12' }).returning('id').executeTakeFirstOrThrow();
     projectId = project.id;
-    const params = (song.versions[0].metadata as { params: { tempoBpm: number; key: string; mode: string } }).params;
-    source = { tempo: params.tempoBpm, key: params.key, mode: params.mode };
+    // Read over HTTP: the gateway answers engine parameters in snake_case (issue 14).
+    const params = (song.versions[0].metadata as { params: { tempo_bpm: number; key: string; mode: string } }).params;
+    source = { tempo: params.tempo_bpm, key: params.key, mode: params.mode };
   }, 120_000);
   afterAll(() => p.stop());
 

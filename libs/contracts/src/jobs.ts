@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Queue, type QueueName } from './queues.js';
 import { AnalyticsBatchMessage } from './analytics.js';
-import { ArchiveTrackMessage, SystemJobMessage } from './archiving.js';
+import { ArchiveTrackMessage, PurgeTrackObjectsMessage, SystemJobMessage } from './archiving.js';
 
 export const JOB_KINDS = [
   'generation', 'lyrics', 'stems', 'wav', 'upscale', 'classification', 'description', 'recognition',
@@ -60,6 +60,8 @@ export const JOBS = {
   // Platform housekeeping (kind null: no jobs row, fired by BullMQ job schedulers or the scan).
   'archiving.scan': { queue: Queue.Archiving, kind: null, payload: SystemJobMessage },
   'archiving.archive-track': { queue: Queue.Archiving, kind: null, payload: ArchiveTrackMessage },
+  // A deleted track's stored objects, purged after the commit that deleted its rows (issue 14).
+  'tracks.purge-objects': { queue: Queue.Archiving, kind: null, payload: PurgeTrackObjectsMessage },
   'limits.reset-daily': { queue: Queue.Archiving, kind: null, payload: SystemJobMessage },
   'analytics.ensure-partitions': { queue: Queue.Archiving, kind: null, payload: SystemJobMessage },
   'analytics.ingest': { queue: Queue.Analytics, kind: null, payload: AnalyticsBatchMessage },

@@ -31,3 +31,6 @@ export * from './repositories/library.repository.js';
 export * from './repositories/track-media.repository.js';
 export * from './repositories/track-effects.repository.js';
 export * from './repositories/saved-lyrics.repository.js';
+export * from './repositories/track-catalog.repository.js';
+export * from './repositories/music-projects.repository.js';
+export * from './repositories/job-results.repository.js';

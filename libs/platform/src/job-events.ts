@@ -1,4 +1,4 @@
-import { JobEvent, type JobResource } from '@muse/contracts';
+import { JobEvent, snakeCaseKeys, type JobResource } from '@muse/contracts';
 import type { Job } from '@muse/db';
 import type { Provider } from '@nestjs/common';
 import type { BaseConfig } from './config.js';
@@ -15,8 +15,9 @@ export function presentJob(job: Job): JobResource {
     resource: job.resource_type && job.resource_id ? { type: job.resource_type, id: job.resource_id } : null,
     provider: job.provider,
     attempts: job.attempts,
-    error: (job.error as JobResource['error']) ?? null,
-    result: job.result ?? null,
+    error: (snakeCaseKeys(job.error) as JobResource['error']) ?? null,
+    // snake_case all the way down (issue 14): analysis features are computed as camelCase objects.
+    result: snakeCaseKeys(job.result) ?? null,
     created_at: job.created_at.toISOString(),
     updated_at: job.updated_at.toISOString(),
     completed_at: job.completed_at ? job.completed_at.toISOString() : null,

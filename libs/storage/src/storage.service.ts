@@ -1,8 +1,10 @@
 import {
   CreateBucketCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutBucketPolicyCommand,
   PutObjectCommand,
   S3Client,
@@ -75,6 +77,34 @@ export class StorageService {
       if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
       throw error;
     }
+  }
+
+  /** Keys under a prefix (every page). */
+  async listKeys(bucket: BucketName, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  /**
+   * Deletes every object under a prefix; idempotent (nothing there is success). Throws if any key
+   * could not be deleted, so a queue retry finishes the rest. Returns how many were deleted.
+   */
+  async deletePrefix(bucket: BucketName, prefix: string): Promise<number> {
+    if (!prefix) throw new Error('refusing to delete a whole bucket');
+    const keys = await this.listKeys(bucket, prefix);
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      const out = await this.client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      const failed = (out.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+      if (failed.length) throw new Error(`could not delete ${failed.length} object(s) in ${bucket}: ${failed[0]?.Code ?? ''} ${failed[0]?.Message ?? ''}`);
+    }
+    return keys.length;
   }
 
   publicUrl(bucket: BucketName, key: string): string {

@@ -6,6 +6,7 @@ import { studioOpenApiPaths } from '../wav/studio-openapi.js';
 import { analysisOpenApiPaths } from '../analysis/openapi-paths.js';
 import { effectsOpenApiPaths } from '../effects/effects-openapi.js';
 import { savedLyricsOpenApiPaths } from '../saved-lyrics/saved-lyrics-openapi.js';
+import { tracksOpenApiPaths } from '../tracks/tracks-openapi.js';
 import { accountsOpenApiPaths, adminUserOpenApiPath, apiKeysOpenApiPath, retryOpenApiPath } from '../projects/accounts-openapi.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -93,7 +94,6 @@ export function buildOpenApi(serverUrl?: string) {
           responses: { '200': { description: 'text/event-stream' }, '400': problem('malformed Last-Event-ID'), ...authErrors },
         },
       },
-      '/v1/tracks/{id}': { get: { summary: 'A track (own or public)', ...secured, parameters: [idParam()], responses: { '200': json('the track', 'Track'), ...authErrors, '404': problem('not found') } } },
       '/v1/tracks/{id}/versions': { get: { summary: "A track's versions", ...secured, parameters: [idParam()], responses: { '200': { description: '{data, next_cursor}' }, ...authErrors, '404': problem('not found') } } },
       '/v1/webhooks/{provider}': {
         post: {
@@ -127,6 +127,7 @@ export function buildOpenApi(serverUrl?: string) {
       ...analysisOpenApiPaths,
       ...effectsOpenApiPaths,
       ...savedLyricsOpenApiPaths,
+      ...tracksOpenApiPaths,
       ...accountsOpenApiPaths,
       '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/health/ready': { get: { summary: 'Readiness: Postgres, Redis and storage reachable', responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } } } },

@@ -1,6 +1,20 @@
+import { snakeCaseKeys } from '@muse/contracts';
 export { presentJob } from '@muse/platform';
 
-/** Rows become resources under their own column names; only timestamps change form. */
+/**
+ * Rows become resources under their own column names; timestamps become RFC 3339 strings and keys
+ * nested in JSON columns (engine parameters, analysis features) become snake_case like the columns.
+ */
 export function presentRow<T extends object>(row: T): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
+  return snakeCaseKeys(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])));
+}
+
+/** A page of rows without their internal cursor column. */
+export function presentPage<T extends { cursor_at: string; id: string }>(rows: T[], limit: number, encode: (at: string, id: string) => string) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(({ cursor_at: _c, ...row }) => presentRow(row)),
+    next_cursor: rows.length > limit && last ? encode(last.cursor_at, last.id) : null,
+  };
 }

@@ -19,6 +19,11 @@ export const QUEUE_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
+/** Job names whose work must eventually happen however long a dependency is down: more attempts, longer backoff (~2 days in all). */
+export const JOB_OPTIONS_BY_NAME: Partial<Record<JobName, { attempts: number; backoff: { type: 'exponential'; delay: number } }>> = {
+  'tracks.purge-objects': { attempts: 16, backoff: { type: 'exponential', delay: 5_000 } },
+};
+
 /**
  * Moves outbox rows to BullMQ. The job id is the BullMQ jobId, so publishing twice is a no-op; rows
  * stay unpublished while Redis is down and go out when it returns. A sweep re-publishes jobs whose
@@ -151,7 +156,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     for (const [name, list] of byQueue) {
       const queue = this.queues.get(name);
       if (!queue) throw new Error(`outbox names unknown queue '${name}'`);
-      await queue.addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...QUEUE_JOB_OPTIONS, jobId: r.queue_job_id, telemetry: this.producerTrace(r) } })));
+      await queue.addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...QUEUE_JOB_OPTIONS, ...JOB_OPTIONS_BY_NAME[r.job_name as JobName], jobId: r.queue_job_id, telemetry: this.producerTrace(r) } })));
     }
     return rejected;
   }

@@ -4,6 +4,7 @@ import type { JobPayload } from '@muse/contracts';
 import { ArchivingRepository, type Database } from '@muse/db';
 import { DATABASE, LOGGER, type Logger } from '@muse/platform';
 import { ArchivingService } from './archiving.service.js';
+import { PurgeService } from './purge.service.js';
 import { ArchivingRequestsService } from './requests.service.js';
 import { ScanService } from './scan.service.js';
 
@@ -16,6 +17,7 @@ export class ArchivingHandler {
     private readonly archiving: ArchivingService,
     private readonly requests: ArchivingRequestsService,
     private readonly scan: ScanService,
+    private readonly purges: PurgeService,
     private readonly runs: ArchivingRepository,
   ) {}
 
@@ -32,6 +34,12 @@ export class ArchivingHandler {
   @MessagePattern('archiving.archive-track')
   archiveTrack(@Payload() payload: JobPayload<'archiving.archive-track'>) {
     return this.archiving.archive(payload.jobId);
+  }
+
+  /** A deleted track's objects, after the commit that deleted its rows (retried with backoff until done). */
+  @MessagePattern('tracks.purge-objects')
+  purgeTrackObjects(@Payload() payload: JobPayload<'tracks.purge-objects'>) {
+    return this.purges.purge(payload);
   }
 
   /** 00:00 UTC. reset_daily_limits only touches rows not reset yet today, so a second run is harmless. */

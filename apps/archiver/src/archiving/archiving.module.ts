@@ -7,6 +7,7 @@ import type { ArchiverConfig } from '../config.js';
 import { ArchivingHandler } from './archiving.handler.js';
 import { ARCHIVE_CHECKPOINT, ArchivingService, type ArchiveCheckpoint } from './archiving.service.js';
 import { ARCHIVING_QUEUE } from './queue.js';
+import { PurgeService } from './purge.service.js';
 import { ArchivingRequestsService } from './requests.service.js';
 import { ScanService } from './scan.service.js';
 import { SchedulerService } from './scheduler.service.js';
@@ -22,6 +23,7 @@ export class ArchivingModule {
         ScanService,
         ArchivingRequestsService,
         SchedulerService,
+        PurgeService,
         { provide: ARCHIVE_CHECKPOINT, useValue: options.checkpoint ?? (() => undefined) },
         {
           provide: ARCHIVING_QUEUE,
