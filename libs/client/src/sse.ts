@@ -22,9 +22,10 @@ export async function* readSse(body: ReadableStream<Uint8Array>, onActivity?: ()
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return;
-      onActivity?.();
-      buffer += decoder.decode(value, { stream: true });
+      if (!done) {
+        onActivity?.();
+        buffer += decoder.decode(value, { stream: true });
+      } else if (buffer.endsWith('\r')) buffer += '\n'; // the stream ended: a last lone CR is a line end
       let match: RegExpExecArray | null;
       const eol = /\r\n|\r|\n/g;
       let start = 0;
@@ -43,14 +44,15 @@ export async function* readSse(body: ReadableStream<Uint8Array>, onActivity?: ()
         if (line.startsWith(':')) continue;
         const colon = line.indexOf(':');
         const field = colon < 0 ? line : line.slice(0, colon);
-        let value = colon < 0 ? '' : line.slice(colon + 1);
-        if (value.startsWith(' ')) value = value.slice(1);
-        if (field === 'data') data.push(value);
-        else if (field === 'event') event = value;
-        else if (field === 'id' && !value.includes('\0')) id = value;
-        else if (field === 'retry' && /^\d+$/.test(value)) retry = Number(value);
+        let fieldValue = colon < 0 ? '' : line.slice(colon + 1);
+        if (fieldValue.startsWith(' ')) fieldValue = fieldValue.slice(1);
+        if (field === 'data') data.push(fieldValue);
+        else if (field === 'event') event = fieldValue;
+        else if (field === 'id' && !fieldValue.includes('\0')) id = fieldValue;
+        else if (field === 'retry' && /^\d+$/.test(fieldValue)) retry = Number(fieldValue);
       }
       buffer = buffer.slice(start);
+      if (done) return;
     }
   } finally {
     reader.releaseLock();
