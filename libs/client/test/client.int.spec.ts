@@ -34,15 +34,15 @@ describe('@muse/client end to end', () => {
     expect(seen.at(-1)!.status).toBe('completed');
     expect(seen.some((j) => j.status === 'processing' && j.progress > 0 && j.progress < 100)).toBe(true);
     expect(monotonic(seen)).toBe(true);
-    // The same key is the same job: a repeated run() creates nothing new.
-    const again = await client.run('generation', { prompt: 'bright synth pop about a bicycle', duration_seconds: 5, seed: 3, provider: 'local' }, { idempotencyKey: 'run-once' });
-    expect(again.id).toBe(job.id);
+    // The same key is the same job: a repeated submission creates nothing new.
+    const again = await client.submit('generation', { prompt: 'bright synth pop about a bicycle', duration_seconds: 5, seed: 3, provider: 'local' }, { idempotencyKey: 'run-once' });
+    expect(again).toMatchObject({ id: job.id, status: 'completed' });
     expect((await platform.jobRows(user.id)).filter((r) => r.kind === 'generation')).toHaveLength(1);
 
     const files = await client.downloadTrack(job.resource!.id);
     expect(files.map((f) => f.version.variant_index)).toEqual([0, 1]);
     for (const f of files) expect(Buffer.from(f.audio.subarray(0, 3)).toString('latin1') === 'ID3' || (f.audio[0] === 0xff && (f.audio[1]! & 0xe0) === 0xe0)).toBe(true);
-  }, 90_000);
+  }, 180_000);
 
   it('resumes a dropped event stream with Last-Event-ID and still sees the job to its end', async () => {
     proxy.mode = 'cut-after-first-event';
@@ -60,7 +60,7 @@ describe('@muse/client end to end', () => {
     expect(client.lastFollowMode).toBe('stream');
     expect(seen.at(-1)!.status).toBe('completed');
     expect(monotonic(seen)).toBe(true);
-  }, 90_000);
+  }, 180_000);
 
   it('falls back to polling GET /v1/jobs/{id} with backoff when the event stream is unavailable', async () => {
     proxy.mode = 'refuse';

@@ -22,18 +22,25 @@ export class ClientPlatform {
   base = '';
   private n = 0;
 
-  async start(extra: Record<string, string> = {}): Promise<void> {
+  private env: Record<string, string> = {};
+
+  /** `workers: false` starts the gateway only: jobs wait `pending` until startWorkers(). */
+  async start(extra: Record<string, string> = {}, options: { workers?: boolean } = {}): Promise<void> {
     this.t = await createTestDatabase();
-    const env = serviceEnv(this.t.url, { OUTBOX_POLL_MS: '200', JOB_LOCK_MS: '10000', ...extra });
+    const env = (this.env = serviceEnv(this.t.url, { OUTBOX_POLL_MS: '200', JOB_LOCK_MS: '10000', ...extra }));
     const storage = new StorageService({ endpoint: env.S3_ENDPOINT!, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
     await storage.ensureBuckets();
     storage.destroy();
     this.gateway = await createGateway(loadConfig(GatewayConfig, env));
     await this.gateway.app.listen(0, '127.0.0.1');
     this.base = (await this.gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
-    this.workers.push(await startGenerationWorker(loadConfig(GenerationWorkerConfig, env), { listen: false }));
-    this.workers.push(await startStemsWorker(loadConfig(StemsWorkerConfig, env), { listen: false }));
+    if (options.workers !== false) await this.startWorkers();
     await this.t.db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1 }).execute();
+  }
+
+  async startWorkers(): Promise<void> {
+    this.workers.push(await startGenerationWorker(loadConfig(GenerationWorkerConfig, this.env), { listen: false }));
+    this.workers.push(await startStemsWorker(loadConfig(StemsWorkerConfig, this.env), { listen: false }));
   }
 
   async stop(): Promise<void> {
@@ -74,6 +81,11 @@ export class FlakyProxy {
     this.server = createServer((req, res) => this.handle(req, res));
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async startWorkers(): Promise<void> {
+    this.workers.push(await startGenerationWorker(loadConfig(GenerationWorkerConfig, this.env), { listen: false }));
+    this.workers.push(await startStemsWorker(loadConfig(StemsWorkerConfig, this.env), { listen: false }));
   }
 
   async stop(): Promise<void> {

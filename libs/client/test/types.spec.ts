@@ -33,6 +33,9 @@ describe('@muse/client types', () => {
       });
       return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     };
+    // The README shows this very file (below its first comment line).
+    const example = readFileSync(join(root, 'libs/client/examples/generate-song.ts'), 'utf8');
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(example.slice(example.indexOf('\n') + 1));
     expect(compile([join(root, 'libs/client/examples/generate-song.ts')], { lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'], types: ['node'] })).toEqual([]);
     expect(compile([join(root, 'libs/client/src/index.ts')], { lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'], types: [] })).toEqual([]);
     // The check is real: a wrong body is a compile error.
