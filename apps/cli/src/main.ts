@@ -314,6 +314,7 @@ function fail(error: unknown): never {
   if (error instanceof MuseApiError) {
     title = error.problem.detail && error.problem.detail !== error.problem.title ? `${error.problem.title}: ${error.problem.detail}` : error.problem.title;
     for (const e of error.problem.errors ?? []) title += `\n  ${e.path}: ${e.message}`;
+    if (error.status === 401) title += '\n  (sign in again with `muse login`, or set MUSE_API_KEY)';
     body = { error: error.problem };
   } else if (error instanceof MuseJobError) {
     title = error.message;

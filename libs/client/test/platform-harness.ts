@@ -73,6 +73,8 @@ export class FlakyProxy {
   mode: 'pass' | 'refuse' | 'cut-after-first-event' = 'pass';
   readonly requests: Array<{ method: string; path: string; lastEventId?: string }> = [];
   cuts = 0;
+  /** The id of the last event a cut stream carried. */
+  cutAfterId?: string;
   private server!: Server;
 
   constructor(private readonly target: string) {}
@@ -110,13 +112,14 @@ export class FlakyProxy {
           if (this.mode === 'cut-after-first-event' && chunk.toString().includes('event: job')) {
             this.mode = 'pass'; // once: the reconnection goes through
             this.cuts++;
-            setTimeout(() => {
-              up.destroy();
-              res.destroy();
-            }, 20);
+            this.cutAfterId = [...chunk.toString().matchAll(/^id: (\S+)$/gm)].at(-1)?.[1];
+            // The connection ends under the client (as when a proxy or a restarting server closes it).
+            up.destroy();
+            res.end();
           }
         });
         up.on('end', () => res.end());
+        up.on('error', () => res.end());
       } else up.pipe(res);
     });
     upstream.on('error', () => res.destroy());
