@@ -278,7 +278,7 @@ program
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
     for await (const e of muse.events({ signal: controller.signal })) {
-      if (opts.kind && e.job.kind !== opts.kind) continue;
+      if ((opts.kind && e.job.kind !== opts.kind) || (opts.status && e.job.status !== opts.status)) continue;
       if (globals().json) process.stdout.write(`${JSON.stringify(e.job)}\n`);
       else out(`${e.job.updated_at}  ${e.job.id}  ${e.job.kind.padEnd(12)} ${e.job.status.padEnd(10)} ${String(e.job.progress).padStart(3)}%${e.job.error ? `  ${e.job.error.message}` : ''}`);
     }
