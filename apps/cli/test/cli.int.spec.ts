@@ -60,6 +60,12 @@ describe('muse CLI', () => {
     const jobs = await start(['jobs', '--json'], { env: { MUSE_API_KEY: '' } }).done;
     expect(json(jobs)).toEqual({ data: [], next_cursor: null });
 
+    const withKey = await start(['login', '--api-key', apiKey, '--json'], { env: { MUSE_API_KEY: '' } }).done;
+    expect(json(withKey)).toMatchObject({ token_kind: 'api_key' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ token: apiKey, token_kind: 'api_key' });
+    expect(json(await start(['jobs', '--json'], { env: { MUSE_API_KEY: '' } }).done).data).toEqual([]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
     const wrong = await start(['login', '--email', user.email, '--password-stdin'], { env: { MUSE_API_KEY: '' }, input: 'not the password\n' }).done;
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^muse: Unauthorized/m);

@@ -195,7 +195,7 @@ export class Muse {
     options.onProgress?.(job);
     let final: Job;
     try {
-      final = await this.follow(job.id, (j) => options.onProgress?.(j), { signal });
+      final = await this.follow(job.id, (j) => options.onProgress?.(j), { signal }, job);
     } catch (error) {
       if (signal?.aborted) throw new MuseAbortError(await this.cancelQuietly(job), signal.reason);
       throw error;
@@ -220,12 +220,14 @@ export class Muse {
   /** The last way follow() reached a job's end (for diagnostics and tests). */
   lastFollowMode?: FollowMode;
 
-  private async follow(jobId: string, onJob: (job: Job) => void, options: FollowOptions): Promise<Job> {
+  private async follow(jobId: string, onJob: (job: Job) => void, options: FollowOptions, reported?: Job): Promise<Job> {
     const { signal } = options;
-    let lastKey = '';
-    let latest: Job | undefined;
+    const keyOf = (job: Job) => `${job.status}|${job.progress}|${job.updated_at}|${job.attempts}`;
+    // `reported`: the state the caller has already been told about (run() reports the submitted job).
+    let lastKey = reported ? keyOf(reported) : '';
+    let latest: Job | undefined = reported;
     const seen = (job: Job) => {
-      const key = `${job.status}|${job.progress}|${job.updated_at}|${job.attempts}`;
+      const key = keyOf(job);
       // Never step back: an older snapshot (a GET racing an event) is dropped.
       if (latest && job.updated_at < latest.updated_at) return;
       latest = job;
