@@ -14,3 +14,4 @@ export * from './api/upscales.js';
 export * from './api/sections.js';
 export * from './api/personas.js';
 export * from './api/transformations.js';
+export * from './api/social.js';

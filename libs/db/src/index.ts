@@ -31,3 +31,8 @@ export * from './repositories/library.repository.js';
 export * from './repositories/track-media.repository.js';
 export * from './repositories/track-effects.repository.js';
 export * from './repositories/saved-lyrics.repository.js';
+export * from './repositories/keyset.js';
+export * from './repositories/prompts.repository.js';
+export * from './repositories/social.repository.js';
+export * from './repositories/daw-projects.repository.js';
+export * from './repositories/presets.repository.js';
