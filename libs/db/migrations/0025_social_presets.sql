@@ -4,9 +4,9 @@
 
 -- ---------------------------------------------------------------------------------------------
 -- Prompt history: one row per generation, written by a trigger on the track insert (in the
--- submitting transaction, no extra round trip), settled when the track completes or fails.
-alter table public.prompt_history add column track_id uuid references public.tracks (id) on delete set null;
-create index idx_prompt_history_track_id on public.prompt_history (track_id) where track_id is not null;
+-- submitting transaction, no extra round trip) and linked through the design's own column,
+-- tracks.source_prompt_id (so prompt_statistics counts the track); settled when the track completes
+-- or fails. A track that already names a history entry (made again from it) adds no row.
 create index idx_prompt_history_user_created on public.prompt_history (user_id, created_at desc, id desc);
 -- The platform's own engine is a provider too.
 alter table public.prompt_history drop constraint prompt_history_provider_check;
@@ -15,16 +15,19 @@ alter table public.prompt_history add constraint prompt_history_provider_check c
 create or replace function public.record_prompt_history() returns trigger
 language plpgsql security definer set search_path = public, pg_temp as $$
 begin
-  insert into public.prompt_history (user_id, prompt, lyrics, genre, mood, tags, model_version, provider, track_id, last_used_at, metadata, created_at)
-  values (new.user_id, new.prompt, new.lyrics, new.genre, new.mood, new.style_tags, new.model_name,
-          case when new.provider in ('suno', 'mureka', 'local') then new.provider end,
-          new.id, new.created_at,
-          jsonb_strip_nulls(jsonb_build_object('title', new.title, 'duration_seconds', new.duration_seconds,
-                                               'persona_id', new.persona_id, 'project_id', new.project_id)),
-          new.created_at);
-  return null;
+  if new.source_prompt_id is null then
+    insert into public.prompt_history (user_id, prompt, lyrics, genre, mood, tags, model_version, provider, last_used_at, metadata, created_at)
+    values (new.user_id, new.prompt, new.lyrics, new.genre, new.mood, new.style_tags, new.model_name,
+            case when new.provider in ('suno', 'mureka', 'local') then new.provider end,
+            new.created_at,
+            jsonb_strip_nulls(jsonb_build_object('title', new.title, 'duration_seconds', new.duration_seconds,
+                                                 'persona_id', new.persona_id, 'project_id', new.project_id)),
+            new.created_at)
+    returning id into new.source_prompt_id;
+  end if;
+  return new;
 end $$;
-create trigger tracks_record_prompt_history after insert on public.tracks
+create trigger tracks_record_prompt_history before insert on public.tracks
   for each row execute function public.record_prompt_history();
 
 -- completed → success, failed → failed (time from submission), back to pending on a retry → open again.
@@ -37,11 +40,11 @@ begin
            then least(2147483647, greatest(0, round(extract(epoch from (now() - new.created_at)) * 1000)))::integer end,
          provider = coalesce(case when new.provider in ('suno', 'mureka', 'local') then new.provider end, provider),
          model_version = coalesce(new.model_name, model_version)
-   where track_id = new.id;
+   where id = new.source_prompt_id;
   return null;
 end $$;
 create trigger tracks_settle_prompt_history after update of status on public.tracks
-  for each row when (old.status is distinct from new.status
+  for each row when (new.source_prompt_id is not null and old.status is distinct from new.status
                      and (new.status in ('completed', 'failed') or old.status in ('completed', 'failed')))
   execute function public.settle_prompt_history();
 

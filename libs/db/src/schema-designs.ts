@@ -136,8 +136,6 @@ export interface PromptHistoryTable {
   metadata: Json;
   created_at: Timestamp;
   updated_at: Timestamp;
-  /** The generation's track (0025): the row is written when the track is, settled when it ends. */
-  track_id: string | null;
 }
 
 export interface SunoPersonasTable {
@@ -789,7 +787,7 @@ export const DESIGN_TABLE_COLUMNS = {
   ],
   prompt_history: [
     'id', 'user_id', 'prompt', 'lyrics', 'genre', 'mood', 'tags', 'model_version', 'provider', 'generation_status',
-    'generation_time_ms', 'is_template', 'usage_count', 'last_used_at', 'metadata', 'created_at', 'updated_at', 'track_id',
+    'generation_time_ms', 'is_template', 'usage_count', 'last_used_at', 'metadata', 'created_at', 'updated_at',
   ],
   suno_personas: [
     'id', 'user_id', 'project_id', 'name', 'description', 'cover_image_url', 'source_track_id', 'source_music_index',

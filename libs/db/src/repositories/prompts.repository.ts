@@ -12,6 +12,9 @@ export interface PromptFields {
   metadata?: Record<string, unknown>;
 }
 
+/** The newest track made from a history entry (tracks.source_prompt_id; the caller's RLS on tracks applies). */
+const latestTrack = sql<string | null>`(select t.id from public.tracks t where t.source_prompt_id = prompt_history.id order by t.created_at desc limit 1)`.as('track_id');
+
 const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Saved prompts (project_prompts) and prompt history, under the caller's RLS (owner only). */
@@ -79,7 +82,7 @@ export class PromptsRepository {
   }
 
   listHistory(db: Kysely<DB>, o: { limit: number; after?: Keyset; status?: 'success' | 'failed' | 'pending'; template?: boolean; q?: string }) {
-    let q = db.selectFrom('prompt_history').selectAll().select(cursorAt('created_at').as('cursor_at'));
+    let q = db.selectFrom('prompt_history').selectAll().select(latestTrack).select(cursorAt('created_at').as('cursor_at'));
     if (o.after) q = q.where(olderThan(o.after, 'created_at', 'id'));
     if (o.status === 'pending') q = q.where('generation_status', 'is', null);
     else if (o.status !== undefined) q = q.where('generation_status', '=', o.status);
@@ -89,11 +92,11 @@ export class PromptsRepository {
   }
 
   findHistory(db: Kysely<DB>, id: string) {
-    return db.selectFrom('prompt_history').selectAll().where('id', '=', id).executeTakeFirst();
+    return db.selectFrom('prompt_history').selectAll().select(latestTrack).where('id', '=', id).executeTakeFirst();
   }
 
   updateHistory(db: Kysely<DB>, id: string, isTemplate: boolean) {
-    return db.updateTable('prompt_history').set({ is_template: isTemplate }).where('id', '=', id).returningAll().executeTakeFirst();
+    return db.updateTable('prompt_history').set({ is_template: isTemplate }).where('id', '=', id).returningAll().returning(latestTrack).executeTakeFirst();
   }
 
   async deleteHistory(db: Kysely<DB>, id: string): Promise<boolean> {
