@@ -3,44 +3,8 @@ import { NotificationsRepository } from '@muse/db';
 import { NotificationStreamPublisher } from '../src/social/notification-stream.publisher.js';
 import { waitFor } from '../../../test/support/env.js';
 import { AccountsHarness } from './accounts-harness.js';
+import { openStream } from './sse-client.js';
 
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: string;
-}
-
-/** A minimal SSE client over fetch: collects parsed events until closed. */
-function openStream(url: string, token: string, lastEventId?: string) {
-  const events: SseEvent[] = [];
-  const controller = new AbortController();
-  const ready = fetch(url, { headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: controller.signal }).then((res) => {
-    void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const e: SseEvent = {};
-            for (const line of block.split('\n')) {
-              const [k, ...v] = line.split(': ');
-              if (k === 'id' || k === 'event' || k === 'data') e[k] = v.join(': ');
-            }
-            if (e.event) events.push(e);
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })();
-    return res.status;
-  });
-  return { events, ready, close: () => controller.abort() };
-}
 
 /** /v1/notifications and `event: notification` on /v1/stream. Notifications are written as the workers write them. */
 describe('notifications', () => {
@@ -114,8 +78,8 @@ describe('notifications', () => {
 
     const aliceStream = openStream(`${h.base}/v1/stream`, alice.token);
     const bobStream = openStream(`${h.base}/v1/stream`, bob.token);
-    expect(await aliceStream.ready).toBe(200);
-    expect(await bobStream.ready).toBe(200);
+    expect((await aliceStream.ready).status).toBe(200);
+    expect((await bobStream.ready).status).toBe(200);
     await new Promise((r) => setTimeout(r, 200)); // subscribed
 
     // Written in a transaction that rolls back: never announced.

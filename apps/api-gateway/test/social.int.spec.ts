@@ -203,6 +203,11 @@ describe('social, prompts and presets', () => {
     // Unfollow: idempotent, works after the profile went private; yourself 422; unknown 404.
     expect((await call('DELETE', `/v1/users/${bob.id}/follow`, { token: alice.token })).status).toBe(204);
     expect((await call('DELETE', `/v1/users/${bob.id}/follow`, { token: alice.token })).status).toBe(204);
+    // Following again the same day tells bob nothing new.
+    const bobNotes = (await call('GET', '/v1/notifications', { token: bob.token })).body.data.length;
+    await call('PUT', `/v1/users/${bob.id}/follow`, { token: alice.token });
+    expect((await call('GET', '/v1/notifications', { token: bob.token })).body.data).toHaveLength(bobNotes);
+    expect((await call('DELETE', `/v1/users/${bob.id}/follow`, { token: alice.token })).status).toBe(204);
     await call('PATCH', '/v1/me', { token: carol.token, body: { preferences: { profile_public: false } } });
     expect((await call('DELETE', `/v1/users/${carol.id}/follow`, { token: bob.token })).status).toBe(204);
     expect((await call('DELETE', `/v1/users/${carol.id}/follow`, { token: bob.token })).status).toBe(404);

@@ -62,7 +62,8 @@ create index idx_notifications_user_created on public.notifications (user_id, cr
 create index idx_notifications_user_unread on public.notifications (user_id, created_at desc, id desc) where not read;
 
 -- ---------------------------------------------------------------------------------------------
--- Follows: keyset indexes of both lists; a new follower is told (a notification, so also a stream event).
+-- Follows: keyset indexes of both lists; a new follower is told (a notification, so also a stream event),
+-- at most once a day per follower.
 create index idx_user_followers_following_created on public.user_followers (following_id, created_at desc, id desc);
 create index idx_user_followers_follower_created on public.user_followers (follower_id, created_at desc, id desc);
 
@@ -71,6 +72,11 @@ language plpgsql security definer set search_path = public, pg_temp as $$
 declare
   _who text;
 begin
+  -- Follow, unfollow, follow again: told once a day at most.
+  if exists (select 1 from public.notifications n where n.user_id = new.following_id and n.created_at > now() - interval '1 day'
+               and n.link = '/users/' || new.follower_id and n.title = 'New follower') then
+    return null;
+  end if;
   select coalesce(nullif(full_name, ''), username) into _who from public.profiles where id = new.follower_id;
   insert into public.notifications (user_id, type, title, message, link)
   values (new.following_id, 'info', 'New follower', coalesce(_who, 'Someone') || ' started following you', '/users/' || new.follower_id);

@@ -49,6 +49,12 @@ export class NotificationsRepository {
     return Number(res.numDeletedRows) > 0;
   }
 
+  /** Whether any notification waits to be announced (a probe of the partial index, no locks). */
+  async hasUnstreamed(db: Kysely<DB>): Promise<boolean> {
+    const row = await db.selectFrom('notifications').select('id').where('streamed_at', 'is', null).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   /**
    * New notifications not yet announced on the event stream, oldest first, locked for the caller's
    * transaction (other gateway replicas skip them). The platform's connection: every user's rows.
