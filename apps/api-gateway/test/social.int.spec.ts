@@ -289,6 +289,16 @@ describe('social, prompts and presets', () => {
     }
     expect(await count('effects_presets')).toBe(before);
 
+    // Usable as preset_id of an effects job by its owner; another user's private preset is unknown to them.
+    const songOf = async (u: User) => {
+      const track = (await h.t.db.insertInto('tracks').values({ user_id: u.id, prompt: 'p', status: 'completed' }).returning('id').executeTakeFirstOrThrow()).id;
+      await h.t.db.insertInto('track_versions').values({ parent_track_id: track, variant_index: 0, is_primary_variant: true, audio_url: 'http://127.0.0.1:4569/tracks/x.mp3' } as never).execute();
+      return track;
+    };
+    const applied = await call('POST', `/v1/tracks/${await songOf(alice)}/effects`, { token: alice.token, body: { preset_id: id } });
+    expect(applied.status).toBe(202);
+    const foreign = await call('POST', `/v1/tracks/${await songOf(bob)}/effects`, { token: bob.token, body: { preset_id: id } });
+    expect(foreign.status).toBe(422);
     // Listed for its owner only while private.
     expect((await all(call, '/v1/effects-presets?scope=own', alice.token)).map((p) => p.id)).toEqual([id]);
     expect((await all(call, '/v1/effects-presets', alice.token, 100)).map((p) => p.id)).toContain(id);
@@ -332,6 +342,17 @@ describe('social, prompts and presets', () => {
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ created_by: alice.id, transformation_type: 'jazz', is_system_preset: false, is_public: false, is_active: true, is_premium: false });
     const id = made.body.id as string;
+
+    // Usable as preset_id of a transformation by its owner; unknown to another user while private.
+    const projectOf = async (u: User) => {
+      await h.setAccount(u.id, 'pro');
+      return (await h.t.db.insertInto('projects').values({ user_id: u.id, title: 'p', original_audio_path: `${u.id}/p/original.wav` } as never).returning('id').executeTakeFirstOrThrow()).id as string;
+    };
+    const transform = (u: User, project: string) => call('POST', `/v1/projects/${project}/transformations`, { token: u.token, body: { transformation_type: 'jazz', preset_id: id, provider: 'local' } });
+    const aliceProject = await projectOf(alice);
+    expect((await transform(alice, aliceProject)).status).toBe(202);
+    expect((await transform(bob, await projectOf(bob))).status).toBe(422);
+    expect((await h.t.db.selectFrom('ai_transformations').select('parameters').where('project_id', '=', aliceProject).executeTakeFirstOrThrow()).parameters).toMatchObject({ preset_id: id, preset_parameters: { style: 'cool' } });
 
     expect((await all(call, '/v1/ai-model-presets?scope=own', alice.token)).map((p) => p.id)).toEqual([id]);
     expect((await all(call, '/v1/ai-model-presets?transformation_type=jazz', alice.token)).map((p) => p.name)).toEqual(['Late-night jazz', 'Jazz Ensemble']);
