@@ -225,7 +225,7 @@ describe('social, prompts and presets', () => {
     expect(made.body.last_saved_at).not.toBeNull();
     const id = made.body.id as string;
     const defaults = await call('POST', '/v1/daw-projects', { token: alice.token, body: { name: 'Empty' } });
-    expect(defaults.body).toMatchObject({ bpm: 120, data: { tracks: [], timeline: { zoom: 1.0, scrollPosition: 0 } } });
+    expect(defaults.body).toMatchObject({ bpm: 120, data: { tracks: [], timeline: { zoom: 1.0, scroll_position: 0 } } });
 
     const before = await count('daw_projects');
     for (const [body, path] of [

@@ -24,7 +24,8 @@ export class DawProjectsRepository {
         description: f.description ?? null,
         ...(f.bpm !== undefined ? { bpm: f.bpm } : {}),
         duration_seconds: f.duration_seconds ?? null,
-        ...(f.data !== undefined ? { data: JSON.stringify(f.data) } : {}),
+        // The design's default spells scrollPosition; the API's JSON is snake_case, nested too. A client's own data is kept as sent.
+        data: JSON.stringify(f.data ?? { tracks: [], timeline: { zoom: 1.0, scroll_position: 0 } }),
         thumbnail_url: f.thumbnail_url ?? null,
         is_public: f.is_public ?? false,
         last_saved_at: sql`now()`,
