@@ -58,6 +58,14 @@ describe('social, prompts and presets', () => {
     expect((await call('GET', `/v1/prompt-history/${failed[0]!.id}`, { token: alice.token })).body.generation_status).toBeNull();
     expect((await all(call, '/v1/prompt-history?q=TECHNO', alice.token)).map((e) => e.prompt)).toEqual(['dark techno']);
 
+    // Statistics (the design's view): the same prompt twice counts twice; only the caller's.
+    await call('POST', '/v1/generations', { token: alice.token, body: { prompt: 'lofi rain', genre: 'test', style_tags: ['a', 'b'] } });
+    const stats = await all(call, '/v1/prompt-history/statistics', alice.token, 1);
+    expect(stats.map((r) => [r.prompt, r.usage_count])).toEqual([['lofi rain', 2], ['dark techno', 1], ['sunny reggae about the sea', 1]]);
+    expect(stats.find((r) => r.prompt === 'sunny reggae about the sea')).toMatchObject({ success_count: 1, failure_count: 0, track_count: 1, completed_track_count: 1 });
+    expect(await all(call, '/v1/prompt-history/statistics', bob.token)).toEqual([]);
+    expect((await call('GET', '/v1/prompt-history/statistics?cursor=abc', { token: alice.token })).status).toBe(400);
+
     // Another user sees none of it; anonymous is refused.
     expect(await all(call, '/v1/prompt-history', bob.token)).toEqual([]);
     const entry = history[0]!.id as string;
@@ -77,10 +85,10 @@ describe('social, prompts and presets', () => {
     expect((await call('DELETE', `/v1/prompt-history/${history[2]!.id}`, { token: alice.token })).status).toBe(204);
     expect((await call('DELETE', `/v1/prompt-history/${history[2]!.id}`, { token: alice.token })).status).toBe(404);
     expect((await call('DELETE', '/v1/prompt-history?keep_templates=maybe', { token: alice.token })).status).toBe(400);
-    expect((await call('DELETE', '/v1/prompt-history?keep_templates=true', { token: alice.token })).body).toEqual({ deleted: 1 });
+    expect((await call('DELETE', '/v1/prompt-history?keep_templates=true', { token: alice.token })).body).toEqual({ deleted: 2 }); // dark techno, the second lofi rain
     expect((await all(call, '/v1/prompt-history', alice.token)).map((e) => e.id)).toEqual([entry]);
     // Deleting history never touches the tracks.
-    expect(await h.t.db.selectFrom('tracks').select('id').where('user_id', '=', alice.id).execute()).toHaveLength(3);
+    expect(await h.t.db.selectFrom('tracks').select('id').where('user_id', '=', alice.id).execute()).toHaveLength(4);
   });
 
   it('saved prompts: CRUD, filters, use counter, albums must be the caller\'s; others get 404', async () => {
@@ -381,7 +389,7 @@ describe('social, prompts and presets', () => {
   it('lists every endpoint in /openapi.json', async () => {
     const doc = (await call('GET', '/openapi.json')).body;
     for (const path of [
-      '/v1/prompts', '/v1/prompts/{id}', '/v1/prompts/{id}/use', '/v1/prompt-history', '/v1/prompt-history/{id}', '/v1/notifications', '/v1/notifications/{id}',
+      '/v1/prompts', '/v1/prompts/{id}', '/v1/prompts/{id}/use', '/v1/prompt-history', '/v1/prompt-history/{id}', '/v1/prompt-history/statistics', '/v1/notifications', '/v1/notifications/{id}',
       '/v1/notifications/read-all', '/v1/notifications/unread-count', '/v1/users/{id}', '/v1/users/{id}/follow', '/v1/users/{id}/followers', '/v1/users/{id}/following',
       '/v1/users/{id}/tracks', '/v1/daw-projects', '/v1/daw-projects/{id}', '/v1/effects-presets', '/v1/effects-presets/{id}', '/v1/ai-model-presets', '/v1/ai-model-presets/{id}',
     ]) expect(doc.paths[path]).toBeDefined();

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { CreatePromptBody, ListPromptHistoryQuery, ListPromptsQuery, UpdatePromptBody, UpdatePromptHistoryBody } from '@muse/contracts';
+import { CreatePromptBody, ListPromptHistoryQuery, ListPromptsQuery, PromptStatisticsQuery, UpdatePromptBody, UpdatePromptHistoryBody } from '@muse/contracts';
 import type { Identity } from '@muse/db';
 import { AuthGuard, Caller } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validation.js';
@@ -64,6 +64,12 @@ export class PromptHistoryController {
   @HttpCode(200)
   clear(@Caller() caller: Identity, @Query() query: unknown) {
     return this.prompts.clearHistory(caller, parseInput(ClearHistoryQuery, query ?? {}, 'query').keep_templates ?? false);
+  }
+
+  /** Declared before ':id', which would read 'statistics' as an id. */
+  @Get('statistics')
+  statistics(@Caller() caller: Identity, @Query() query: unknown) {
+    return this.prompts.statistics(caller, parseInput(PromptStatisticsQuery, query ?? {}, 'query'));
   }
 
   @Get(':id')

@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CreatePromptBody, ListPromptHistoryQuery, ListPromptsQuery, UpdatePromptBody } from '@muse/contracts';
+import type { CreatePromptBody, ListPromptHistoryQuery, ListPromptsQuery, PromptStatisticsQuery, UpdatePromptBody } from '@muse/contracts';
 import { asUser, PromptsRepository, type Database, type Identity, type UserTransaction } from '@muse/db';
-import { notFound, Problem } from '../common/problem.js';
+import { notFound, Problem, validationProblem } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
 import { decodeCursor, toPage, withoutCursor } from './keyset-cursor.js';
+
+function decodeOffset(cursor: string): number {
+  const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw validationProblem([{ path: 'query.cursor', message: 'not a cursor this API issued' }]);
+  return Number(m[1]);
+}
 
 /** Saved prompts (/v1/prompts → project_prompts) and prompt history, as the caller (RLS: own rows only). */
 @Injectable()
@@ -60,6 +66,13 @@ export class PromptsService {
     const after = decodeCursor(q.cursor);
     const rows = await asUser(this.db, identity, (trx) => this.prompts.listHistory(trx, { limit: q.limit + 1, after, status: q.status, template: q.template, q: q.q }));
     return toPage(rows, q.limit, withoutCursor);
+  }
+
+  /** Usage and outcome per prompt (the design's prompt_statistics view, the caller's rows), most used first. */
+  async statistics(identity: Identity, q: PromptStatisticsQuery) {
+    const offset = q.cursor === undefined ? 0 : decodeOffset(q.cursor);
+    const rows = await asUser(this.db, identity, (trx) => this.prompts.statistics(trx, { limit: q.limit + 1, offset }));
+    return { data: rows.slice(0, q.limit), next_cursor: rows.length > q.limit ? Buffer.from(`o:${offset + q.limit}`).toString('base64url') : null };
   }
 
   async historyEntry(identity: Identity, id: string) {

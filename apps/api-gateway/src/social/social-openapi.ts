@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   CreateAiModelPresetBody, CreateDawProjectBody, CreateEffectsPresetBody, CreatePromptBody, ListAiModelPresetsQuery, ListDawProjectsQuery,
-  ListEffectsPresetsQuery, ListNotificationsQuery, ListPageQuery, ListPromptHistoryQuery, ListPromptsQuery, UpdateAiModelPresetBody,
+  ListEffectsPresetsQuery, ListNotificationsQuery, ListPageQuery, ListPromptHistoryQuery, ListPromptsQuery, PromptStatisticsQuery, UpdateAiModelPresetBody,
   UpdateDawProjectBody, UpdateEffectsPresetBody, UpdateNotificationBody, UpdatePromptBody, UpdatePromptHistoryBody,
 } from '@muse/contracts';
 import { ClearHistoryQuery } from './prompts.controller.js';
@@ -72,6 +72,12 @@ export const socialOpenApiPaths = {
       security, parameters: query(ListPromptHistoryQuery), responses: { '200': page('prompt_history row'), '400': problem('invalid query or cursor'), ...auth },
     },
     delete: { summary: 'Clear your prompt history (?keep_templates=true keeps entries marked as templates)', security, parameters: query(ClearHistoryQuery), responses: { '200': ok('{deleted}'), '400': problem('invalid query'), ...auth } },
+  },
+  '/v1/prompt-history/statistics': {
+    get: {
+      summary: 'Usage and outcome of your prompts (the design\'s prompt_statistics): per prompt, genre and tags — usage_count, success_count, failure_count, track_count, completed_track_count, avg_generation_time_ms, last_used_at; most used first',
+      security, parameters: query(PromptStatisticsQuery), responses: { '200': page('prompt statistics row'), '400': problem('invalid query or cursor'), ...auth },
+    },
   },
   '/v1/prompt-history/{id}': {
     get: { summary: 'One entry of your prompt history', security, parameters: [id], responses: { '200': ok('prompt_history row'), ...auth, '404': gone('prompt history entry') } },

@@ -42,6 +42,9 @@ export const ListPromptHistoryQuery = Pagination.extend({
   q: text(200).optional(),
 });
 export type ListPromptHistoryQuery = z.infer<typeof ListPromptHistoryQuery>;
+/** GET /v1/prompt-history/statistics: aggregates have no id, so its cursor is an opaque offset. */
+export const PromptStatisticsQuery = Pagination;
+export type PromptStatisticsQuery = z.infer<typeof PromptStatisticsQuery>;
 export const UpdatePromptHistoryBody = z.strictObject({ is_template: z.boolean() });
 export type UpdatePromptHistoryBody = z.infer<typeof UpdatePromptHistoryBody>;
 

@@ -104,6 +104,24 @@ export class PromptsRepository {
     return Number(res.numDeletedRows) > 0;
   }
 
+  /**
+   * The design's prompt_statistics view for the caller (security_invoker: RLS keeps it to their own
+   * history): usage and outcome per (prompt, genre, tags), most used first. Aggregates have no id, so
+   * pages go by offset.
+   */
+  statistics(db: Kysely<DB>, o: { limit: number; offset: number }) {
+    return db
+      .selectFrom('prompt_statistics')
+      .select(['prompt', 'genre', 'tags', 'usage_count', 'success_count', 'failure_count', 'track_count', 'completed_track_count', 'avg_generation_time_ms', 'last_used_at'])
+      .orderBy('usage_count', 'desc')
+      .orderBy('last_used_at', 'desc')
+      .orderBy('prompt')
+      .orderBy('genre')
+      .limit(o.limit)
+      .offset(o.offset)
+      .execute();
+  }
+
   /** Clears the caller's history (RLS: their rows only), templates kept unless asked. */
   async clearHistory(db: Kysely<DB>, userId: string, keepTemplates: boolean): Promise<number> {
     let q = db.deleteFrom('prompt_history').where('user_id', '=', userId);
