@@ -29,6 +29,7 @@ import { EffectsModule } from './effects/effects.module.js';
 import { SavedLyricsModule } from './saved-lyrics/saved-lyrics.module.js';
 import { MusicProjectsModule } from './music-projects/music-projects.module.js';
 import { JobResultsModule } from './job-results/job-results.module.js';
+import { SocialModule } from './social/social.module.js';
 
 @Module({})
 export class AppModule {
@@ -64,6 +65,7 @@ export class AppModule {
         SavedLyricsModule,
         MusicProjectsModule,
         JobResultsModule,
+        SocialModule,
       ],
       controllers: [DocsController],
     };

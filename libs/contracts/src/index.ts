@@ -15,3 +15,4 @@ export * from './api/sections.js';
 export * from './api/personas.js';
 export * from './api/transformations.js';
 export * from './snake-case.js';
+export * from './api/social.js';

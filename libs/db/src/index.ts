@@ -34,3 +34,8 @@ export * from './repositories/saved-lyrics.repository.js';
 export * from './repositories/track-catalog.repository.js';
 export * from './repositories/music-projects.repository.js';
 export * from './repositories/job-results.repository.js';
+export * from './repositories/keyset.js';
+export * from './repositories/prompts.repository.js';
+export * from './repositories/social.repository.js';
+export * from './repositories/daw-projects.repository.js';
+export * from './repositories/presets.repository.js';

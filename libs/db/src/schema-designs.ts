@@ -127,7 +127,7 @@ export interface PromptHistoryTable {
   mood: string | null;
   tags: Defaulted<string[]>;
   model_version: string | null;
-  provider: 'suno' | 'mureka' | null;
+  provider: 'suno' | 'mureka' | 'local' | null;
   generation_status: 'success' | 'failed' | null;
   generation_time_ms: number | null;
   is_template: Defaulted<boolean>;
@@ -554,6 +554,9 @@ export interface AiModelPresetsTable {
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** 0025: the platform's catalogue (read-only for users) vs a user's own preset, shared when is_public. */
+  is_system_preset: Defaulted<boolean>;
+  is_public: Defaulted<boolean>;
 }
 
 export interface EffectsPresetsTable {
@@ -884,7 +887,7 @@ export const DESIGN_TABLE_COLUMNS = {
   ],
   ai_model_presets: [
     'id', 'name', 'description', 'transformation_type', 'parameters', 'preview_audio_url', 'thumbnail_url',
-    'is_premium', 'is_active', 'usage_count', 'created_by', 'created_at', 'updated_at',
+    'is_premium', 'is_active', 'usage_count', 'created_by', 'created_at', 'updated_at', 'is_system_preset', 'is_public',
   ],
   effects_presets: [
     'id', 'user_id', 'name', 'description', 'category', 'effects_chain', 'preview_audio_url', 'is_public',

@@ -166,6 +166,8 @@ export interface NotificationsTable {
   read: Defaulted<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** When the gateway appended it to the user's event stream (null: not yet announced). */
+  streamed_at: NullableTimestamp;
 }
 
 export interface JobsTable {

@@ -200,7 +200,7 @@ const SPECS: Spec[] = [
   },
 
   // ---- views (read-only; their rows follow the tables' policies)
-  { table: 'prompt_statistics', row: (f) => ({ user_id: f.alice }), allow: { select: 'O', insert: '', update: '', delete: '' } },
+  { table: 'prompt_statistics', row: (f) => ({ user_id: f.alice, prompt: 'lofi' }), allow: { select: 'O', insert: '', update: '', delete: '' } },
   {
     table: 'tracks_with_timestamped_lyrics', row: (f) => ({ id: f.privTrack }), publicRow: (f) => ({ id: f.pubTrack }),
     allow: { select: 'OMA', selectPublic: EVERYONE, insert: '', update: '', delete: '' },

@@ -33,7 +33,7 @@ const SPINE_TABLE_COLUMNS = {
   ],
   track_retry_attempts: ['id', 'track_id', 'job_id', 'attempt_number', 'attempted_at', 'error_message'],
   callback_logs: ['id', 'track_id', 'job_id', 'callback_type', 'provider', 'dedup_key', 'payload', 'error_message', 'created_at'],
-  notifications: ['id', 'user_id', 'type', 'title', 'message', 'link', 'read', 'created_at', 'updated_at'],
+  notifications: ['id', 'user_id', 'type', 'title', 'message', 'link', 'read', 'created_at', 'updated_at', 'streamed_at'],
   jobs: [
     'id', 'user_id', 'kind', 'status', 'progress', 'attempts', 'max_attempts', 'queue_name', 'job_name', 'resource_type', 'resource_id', 'provider',
     'provider_task_id', 'idempotency_key', 'callback_url', 'correlation_id', 'payload', 'result', 'error', 'created_at',

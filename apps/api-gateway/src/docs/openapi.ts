@@ -7,6 +7,7 @@ import { analysisOpenApiPaths } from '../analysis/openapi-paths.js';
 import { effectsOpenApiPaths } from '../effects/effects-openapi.js';
 import { savedLyricsOpenApiPaths } from '../saved-lyrics/saved-lyrics-openapi.js';
 import { tracksOpenApiPaths } from '../tracks/tracks-openapi.js';
+import { socialOpenApiPaths } from '../social/social-openapi.js';
 import { accountsOpenApiPaths, adminUserOpenApiPath, apiKeysOpenApiPath, retryOpenApiPath } from '../projects/accounts-openapi.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -128,6 +129,7 @@ export function buildOpenApi(serverUrl?: string) {
       ...effectsOpenApiPaths,
       ...savedLyricsOpenApiPaths,
       ...tracksOpenApiPaths,
+      ...socialOpenApiPaths,
       ...accountsOpenApiPaths,
       '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/health/ready': { get: { summary: 'Readiness: Postgres, Redis and storage reachable', responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } } } },

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asUser, JobResultsRepository, TracksRepository, type Database, type Identity, type UserTransaction } from '@muse/db';
-import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor.js';
+import { decodeCursor } from '../common/keyset-cursor.js';
 import { notFound } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
 import { presentPage, presentRow } from '../jobs/job.presenter.js';
@@ -77,7 +77,7 @@ export class JobResultsService {
   }
 
   async personas(identity: Identity, q: ListPersonasQuery) {
-    const rows = await asUser(this.db, identity, (trx) => this.results.personas(trx, { userId: identity.userId, publicToo: q.include_public === true, limit: q.limit + 1, after: decodeKeyset(q.cursor) }));
-    return presentPage(rows, q.limit, encodeKeyset);
+    const rows = await asUser(this.db, identity, (trx) => this.results.personas(trx, { userId: identity.userId, publicToo: q.include_public === true, limit: q.limit + 1, after: decodeCursor(q.cursor) }));
+    return presentPage(rows, q.limit);
   }
 }

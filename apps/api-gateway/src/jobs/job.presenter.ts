@@ -1,4 +1,5 @@
 import { snakeCaseKeys } from '@muse/contracts';
+import { encodeCursor } from '../common/keyset-cursor.js';
 export { presentJob } from '@muse/platform';
 
 /**
@@ -10,11 +11,11 @@ export function presentRow<T extends object>(row: T): Record<string, unknown> {
 }
 
 /** A page of rows without their internal cursor column. */
-export function presentPage<T extends { cursor_at: string; id: string }>(rows: T[], limit: number, encode: (at: string, id: string) => string) {
+export function presentPage<T extends { cursor_at: string; id: string }>(rows: T[], limit: number) {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     data: page.map(({ cursor_at: _c, ...row }) => presentRow(row)),
-    next_cursor: rows.length > limit && last ? encode(last.cursor_at, last.id) : null,
+    next_cursor: rows.length > limit && last ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null,
   };
 }

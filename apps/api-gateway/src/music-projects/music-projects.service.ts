@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asUser, MusicProjectsRepository, TracksRepository, type Database, type Identity, type UserTransaction } from '@muse/db';
-import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor.js';
+import { decodeCursor } from '../common/keyset-cursor.js';
 import { notFound, Problem } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
 import { presentPage, presentRow } from '../jobs/job.presenter.js';
@@ -20,8 +20,8 @@ export class MusicProjectsService {
   ) {}
 
   async list(identity: Identity, q: ListMusicProjectsQuery) {
-    const rows = await asUser(this.db, identity, (trx) => this.projects.list(trx, { userId: identity.userId, publicOnly: q.public === true, limit: q.limit + 1, after: decodeKeyset(q.cursor) }));
-    return presentPage(rows, q.limit, encodeKeyset);
+    const rows = await asUser(this.db, identity, (trx) => this.projects.list(trx, { userId: identity.userId, publicOnly: q.public === true, limit: q.limit + 1, after: decodeCursor(q.cursor) }));
+    return presentPage(rows, q.limit);
   }
 
   async create(identity: Identity, body: CreateMusicProjectBody) {

@@ -13,7 +13,7 @@ const HEARTBEAT_MS = 15_000;
 export class StreamController {
   constructor(private readonly stream: JobStreamService) {}
 
-  /** Server-Sent Events: `event: job` with the job object on every change, in order; Last-Event-ID resumes. */
+  /** Server-Sent Events: `event: job` with the job object on every change, in order, and `event: notification` for each new notification; Last-Event-ID resumes. */
   @Get()
   async open(@Caller() caller: Identity, @Headers('last-event-id') lastEventId: string | undefined, @Req() req: Request, @Res() res: Response) {
     if (lastEventId !== undefined && !STREAM_ID.test(lastEventId)) {
@@ -32,7 +32,8 @@ export class StreamController {
     const send = (e: StreamEvent) => {
       if (!newer(e.id)) return; // replayed already
       lastSent = e.id;
-      res.write(`id: ${e.id}\nevent: job\ndata: ${JSON.stringify(e.event.job)}\n\n`);
+      const [name, data] = 'job' in e.event ? ['job', e.event.job] : ['notification', e.event.notification];
+      res.write(`id: ${e.id}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     // Subscribe first and hold live events while the replay runs, so nothing falls in between.
     const held: StreamEvent[] = [];

@@ -1,22 +1,27 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { JobEvent } from '@muse/contracts';
+import { JobEvent, NotificationEvent } from '@muse/contracts';
 import { jobEventsStreamKey, type Logger, type Redis } from '@muse/platform';
 import type { GatewayConfig } from '../config.js';
 import { CONFIG, LOGGER, REDIS } from '../core/tokens.js';
 
 export interface StreamEvent {
   id: string;
-  event: JobEvent;
+  /** A job change (`event: job`) or a new notification (`event: notification`). */
+  event: JobEvent | NotificationEvent;
 }
 
 type Listener = (e: StreamEvent) => void;
 
 const REPLAY_LIMIT = 1000;
 
-const parse = (fields: string[]): JobEvent | undefined => {
+const parse = (fields: string[]): JobEvent | NotificationEvent | undefined => {
   const i = fields.indexOf('event');
   const parsed = i >= 0 ? JobEvent.safeParse(JSON.parse(fields[i + 1] ?? 'null')) : undefined;
-  return parsed?.success ? parsed.data : undefined;
+  if (parsed?.success) return parsed.data;
+  // Notifications share the stream under a field of their own (social/notification-stream.publisher.ts).
+  const n = fields.indexOf('notification');
+  const notification = n >= 0 ? NotificationEvent.safeParse(JSON.parse(fields[n + 1] ?? 'null')) : undefined;
+  return notification?.success ? notification.data : undefined;
 };
 
 /**

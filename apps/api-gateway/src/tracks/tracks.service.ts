@@ -3,7 +3,7 @@ import { asUser, Bucket, TrackCatalogRepository, TracksRepository, type BucketNa
 import type { Redis } from '@muse/platform';
 import type { StorageService } from '@muse/storage';
 import type { GatewayConfig } from '../config.js';
-import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor.js';
+import { decodeCursor } from '../common/keyset-cursor.js';
 import { notFound, Problem } from '../common/problem.js';
 import { CONFIG, DATABASE, REDIS, STORAGE } from '../core/tokens.js';
 import { presentPage, presentRow } from '../jobs/job.presenter.js';
@@ -53,10 +53,10 @@ export class TracksService {
         projectId: q.project_id,
         q: q.q,
         limit: q.limit + 1,
-        after: decodeKeyset(q.cursor),
+        after: decodeCursor(q.cursor),
       }),
     );
-    return presentPage(rows, q.limit, encodeKeyset);
+    return presentPage(rows, q.limit);
   }
 
   /** Row-level security decides visibility: own tracks and public ones; anything else is simply not found. */

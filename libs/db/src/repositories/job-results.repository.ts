@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../schema.js';
-import { cursorAt, type Keyset } from './track-catalog.repository.js';
+import { cursorAt, type Keyset } from './keyset.js';
 
 /**
  * Reads of the domain rows every job kind writes (issue 14), under the caller's RLS: work records are

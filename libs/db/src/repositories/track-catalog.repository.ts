@@ -1,11 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, TrackStatus } from '../schema.js';
-
-/** The (created_at, id) of the last row of a page; created_at in UTC with its microseconds. */
-export interface Keyset {
-  createdAt: string;
-  id: string;
-}
+import { cursorAt, type Keyset } from './keyset.js';
 
 export interface TrackListFilter {
   /** Everyone's public tracks instead of the caller's own. */
@@ -27,9 +22,6 @@ export interface TrackPatch {
   style_tags?: string[];
   lyrics?: string | null;
 }
-
-/** created_at as a cursor value: a millisecond timestamp would skip rows created in the same millisecond. */
-export const cursorAt = (column = 'created_at') => sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
