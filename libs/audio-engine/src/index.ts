@@ -7,7 +7,7 @@ export { LAYER_NAMES, SAMPLE_RATE } from './types.js';
 export { deriveSongParams, validateDuration, MIN_DURATION_SECONDS, MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS } from './params.js';
 export { renderSong } from './render.js';
 export type { StageTimings } from './render.js';
-export { encodeMp3 } from './mp3-encode.js';
+export { encodeMp3, MP3_ENCODER } from './mp3-encode.js';
 export { decodeMp3 } from './mp3-decode.js';
 export type { DecodedAudio } from './mp3-decode.js';
 export { encodeWav } from './wav.js';
