@@ -8,6 +8,8 @@ export { deriveSongParams, validateDuration, MIN_DURATION_SECONDS, MAX_DURATION_
 export { renderSong } from './render.js';
 export type { StageTimings } from './render.js';
 export { encodeMp3, MP3_ENCODER } from './mp3-encode.js';
+export { scanMp3Frames } from './mp3-frames.js';
+export type { Mp3ChannelMode, Mp3FrameScan } from './mp3-frames.js';
 export { decodeMp3 } from './mp3-decode.js';
 export type { DecodedAudio } from './mp3-decode.js';
 export { encodeWav } from './wav.js';
