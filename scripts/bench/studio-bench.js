@@ -56,7 +56,8 @@ async function time(fn, runs = RUNS) {
 }
 async function decodeTrimmed(mp3) {
   const d = await decodeMp3(mp3);
-  return { left: d.left.slice(DELAY, DELAY + SECONDS * SR), right: d.right.slice(DELAY, DELAY + SECONDS * SR), sampleRate: d.sampleRate };
+  // Views, as the worker's decodeAudio makes them (apps/generation-worker/src/jobs/audio-source.ts).
+  return { left: d.left.subarray(DELAY, DELAY + SECONDS * SR), right: d.right.subarray(DELAY, DELAY + SECONDS * SR), sampleRate: d.sampleRate };
 }
 
 console.error(`rendering a ${SECONDS} s source track…`);
