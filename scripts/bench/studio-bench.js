@@ -1,42 +1,63 @@
 #!/usr/bin/env node
-// Speed of each local studio implementation (issue 5) on a 3-minute track, as a multiple of real time
+// Speed of each local studio implementation (issues 5 and 15) on a 3-minute track, as a multiple of real time
 // (audio seconds processed per wall-clock second; lyrics: songs per second). Each stage runs what the
 // worker runs for that kind: WAV export (MP3 decode + 44.1 kHz PCM write), upscale (decode + 48 kHz
 // polyphase resample + 24-bit write), section replacement (decode + engine render of the section +
 // crossfaded splice + MP3 encode of the whole new version), persona voice analysis (decode + analysis),
 // transformation (decode + tempo/key analysis + full engine re-render + MP3), effects (decode + chain + MP3),
 // lyrics (the local writer). Storage and database time are not included (they are not the engine's).
-// Writes bench/studio-results.md.  Run: npx tsc -b libs/audio-engine && node scripts/bench/studio-bench.js
-import { writeFileSync, mkdirSync } from 'node:fs';
+//
+// The machine's two cores are shared, so every stage also reports its CPU time (process.cpuUsage: what
+// the work cost, whatever else ran), and × real time is given for both. Then:
+//  - the MP3 encoder A/B: the engine's encoder against lamejs (the pure JS encoder it replaced) on the
+//    same 3-minute mix, alternated back to back, CPU time; quality by decoding both and comparing with
+//    the source PCM (SNR, noise per octave band, log-spectral distance); validity by walking every frame
+//    header and decoding;
+//  - CPU profiles (node:inspector, in process) of one effects job and one transformation, top frames by
+//    self time, WebAssembly frames named by the JS function that called into them;
+//  - a history table (bench/studio-history.json, one row per run).
+// Writes bench/studio-results.md.  Run: npx tsc -b libs/audio-engine libs/db libs/storage && node scripts/bench/studio-bench.js
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
-import {
-  analyseMusic, analyseVoice, applyEffectsChain, decodeMp3, encodeMp3, encodeWav, renderSong, resampleStereo, spliceSection, writeLyrics,
-} from '../../libs/audio-engine/dist/index.js';
+import { basename } from 'node:path';
+import * as engine from '../../libs/audio-engine/dist/index.js';
 import { fmt, machine } from './support.js';
 
+const { analyseMusic, analyseVoice, applyEffectsChain, decodeMp3, encodeMp3, encodeWav, renderSong, resampleStereo, spliceSection, writeLyrics } = engine;
 const SECONDS = Number(process.env.BENCH_TRACK_SECONDS ?? 180);
 const SECTION_SECONDS = Number(process.env.BENCH_SECTION_SECONDS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const LABEL = process.env.BENCH_LABEL ?? (engine.MP3_ENCODER ?? 'lamejs');
 const SR = 44100;
 const DELAY = 1105; // LAME + mpg123 codec delay, stripped like the worker does
+const machineAtStart = machine();
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
-async function time(fn) {
+const cpuMs = (since) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+async function time(fn, runs = RUNS) {
   const ms = [];
+  const cpu = [];
   let out;
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     out = await fn();
     ms.push(performance.now() - t);
+    cpu.push(cpuMs(c));
   }
-  return { ms: median(ms), out };
+  return { ms: median(ms), cpu: median(cpu), out };
 }
 async function decodeTrimmed(mp3) {
   const d = await decodeMp3(mp3);
-  return { left: d.left.slice(DELAY, DELAY + SECONDS * SR), right: d.right.slice(DELAY, DELAY + SECONDS * SR), sampleRate: d.sampleRate };
+  // Views, as the worker's decodeAudio makes them (apps/generation-worker/src/jobs/audio-source.ts).
+  return { left: d.left.subarray(DELAY, DELAY + SECONDS * SR), right: d.right.subarray(DELAY, DELAY + SECONDS * SR), sampleRate: d.sampleRate };
 }
 
 console.error(`rendering a ${SECONDS} s source track…`);
@@ -44,40 +65,22 @@ const song = renderSong({ prompt: 'energetic electronic pop anthem with female v
 const mp3 = encodeMp3(song.mix, SR, 192);
 
 const rows = [];
-const add = (kind, what, ms, audioSeconds, note = '') => rows.push({ kind, what, ms, x: audioSeconds / (ms / 1000), note });
+const add = (kind, what, t, audioSeconds, note = '') => rows.push({ kind, what, ms: t.ms, cpu: t.cpu, x: audioSeconds / (t.ms / 1000), xCpu: audioSeconds / (t.cpu / 1000), note });
 
-const decode = await time(() => decodeTrimmed(mp3));
-add('(shared) decode', `MP3 192 kbps → PCM float, ${SECONDS} s`, decode.ms, SECONDS);
-
-const wav = await time(async () => encodeWav(await decodeTrimmed(mp3), SR, 16));
-add('wav', 'decode + 16-bit 44.1 kHz WAV', wav.ms, SECONDS, `${(wav.out.length / 2 ** 20).toFixed(1)} MiB`);
-
-const up = await time(async () => {
+// The stages, as functions, so the profiler below runs exactly what is timed.
+const sectionJob = async () => {
   const d = await decodeTrimmed(mp3);
-  return encodeWav(resampleStereo(d, SR, 48000), 48000, 24);
-});
-add('upscale', 'decode + 44.1→48 kHz polyphase sinc (128 taps) + 24-bit WAV', up.ms, SECONDS, `${(up.out.length / 2 ** 20).toFixed(1)} MiB`);
-
-const section = await time(async () => {
-  const d = await decodeTrimmed(mp3);
-  const start = 60 * SR, end = start + SECTION_SECONDS * SR;
+  const start = Math.min(60, Math.floor(SECONDS / 3)) * SR, end = start + SECTION_SECONDS * SR;
   const fresh = renderSong({ prompt: 'a wild jazz saxophone break', durationSeconds: SECTION_SECONDS + 1, seed: 7 }, 0);
   const spliced = spliceSection(d, { left: fresh.mix.left.subarray(0, end - start), right: fresh.mix.right.subarray(0, end - start) }, { start, end, fade: Math.round(0.06 * SR) });
   return encodeMp3(spliced, SR, 192);
-});
-add('section_replacement', `decode + render ${SECTION_SECONDS} s section + splice + MP3 of the whole new version`, section.ms, SECONDS);
-
-const persona = await time(async () => analyseVoice(await decodeTrimmed(mp3), SR));
-add('persona', 'decode + voice/timbre analysis', persona.ms, SECONDS);
-
-const transform = await time(async () => {
+};
+const transformationJob = async () => {
   const d = await decodeTrimmed(mp3);
   const a = analyseMusic(d, SR);
   const out = renderSong({ prompt: `jazz, smooth jazz, piano, saxophone, ${Math.round(a.tempoBpm)} bpm, key of ${a.key} ${a.mode}`, genre: 'jazz', instrumental: true, durationSeconds: SECONDS, seed: 9 }, 0);
   return encodeMp3(out.mix, SR, 192);
-});
-add('transformation', 'decode + tempo/key analysis + full re-render in the preset style + MP3', transform.ms, SECONDS);
-
+};
 // The two system presets of the design, chained: EQ + reverb + reverb + delay, plus a compressor.
 const chain = [
   { type: 'equalizer', settings: { low: 1.2, mid: 1.0, high: 1.1 } },
@@ -85,47 +88,249 @@ const chain = [
   { type: 'reverb', settings: { room_size: 0.8, damping: 0.2 } },
   { type: 'delay', settings: { time: 0.5, feedback: 0.3 } },
 ];
-const effects = await time(async () => encodeMp3(applyEffectsChain(await decodeTrimmed(mp3), SR, chain), SR, 192));
-add('effects (transformation_type effects)', 'decode + EQ + compressor + reverb + delay + MP3', effects.ms, SECONDS);
-
-// The effects job kind on a track version (POST /v1/tracks/{id}/effects): what its worker runs per job.
 const ambient = [{ type: 'reverb', settings: { room_size: 0.8, damping: 0.2 } }, { type: 'delay', settings: { time: 0.5, feedback: 0.3 } }];
-const fxPreset = await time(async () => encodeMp3(applyEffectsChain(await decodeTrimmed(mp3), SR, ambient), SR, 192));
-add('effects (job on a track version)', "decode + system preset 'Ambient Space' (reverb + delay) + MP3 of the new version", fxPreset.ms, SECONDS);
-const fxEq = await time(async () => encodeMp3(applyEffectsChain(await decodeTrimmed(mp3), SR, [{ type: 'equalizer', settings: { high: 0.25 } }]), SR, 192));
-add('effects (job on a track version)', 'decode + inline chain: EQ high shelf −12 dB + MP3 of the new version', fxEq.ms, SECONDS);
+const effectsJob = (c) => async () => encodeMp3(applyEffectsChain(await decodeTrimmed(mp3), SR, c), SR, 192);
+
+console.error('timing the studio kinds…');
+add('(shared) decode', `MP3 192 kbps → PCM float, ${SECONDS} s`, await time(() => decodeTrimmed(mp3)), SECONDS);
+const wav = await time(async () => encodeWav(await decodeTrimmed(mp3), SR, 16));
+add('wav', 'decode + 16-bit 44.1 kHz WAV', wav, SECONDS, `${(wav.out.length / 2 ** 20).toFixed(1)} MiB`);
+const up = await time(async () => {
+  const d = await decodeTrimmed(mp3);
+  return encodeWav(resampleStereo(d, SR, 48000), 48000, 24);
+});
+add('upscale', 'decode + 44.1→48 kHz polyphase sinc (128 taps) + 24-bit WAV', up, SECONDS, `${(up.out.length / 2 ** 20).toFixed(1)} MiB`);
+add('section_replacement', `decode + render ${SECTION_SECONDS} s section + splice + MP3 of the whole new version`, await time(sectionJob), SECONDS);
+add('persona', 'decode + voice/timbre analysis', await time(async () => analyseVoice(await decodeTrimmed(mp3), SR)), SECONDS);
+add('transformation', 'decode + tempo/key analysis + full re-render in the preset style + MP3', await time(transformationJob), SECONDS);
+add('effects (transformation_type effects)', 'decode + EQ + compressor + reverb + delay + MP3', await time(effectsJob(chain)), SECONDS);
+// The effects job kind on a track version (POST /v1/tracks/{id}/effects): what its worker runs per job.
+add('effects (job on a track version)', "decode + system preset 'Ambient Space' (reverb + delay) + MP3 of the new version", await time(effectsJob(ambient)), SECONDS);
+add('effects (job on a track version)', 'decode + inline chain: EQ high shelf −12 dB + MP3 of the new version', await time(effectsJob([{ type: 'equalizer', settings: { high: 0.25 } }])), SECONDS);
+add('(shared) MP3 encode', `${SECONDS} s stereo mix → MP3 192 kbps CBR (${LABEL})`, await time(() => encodeMp3(song.mix, SR, 192)), SECONDS);
 
 // Generation with a persona: the persona's singer and voice controls, plus the tonal-balance match (a bisection
 // over a 500 Hz shelf on the stem sum) before mastering. One run each (a full 3-minute render is the slow part).
 const source = analyseVoice(song.mix, SR);
 const personaVoice = { voice: song.params.voice?.gender ?? 'female', timbre: source.timbre, spectralCentroidHz: source.spectralCentroidHz };
 const genRequest = { prompt: 'dark slow ambient ballad with male vocals', durationSeconds: SECONDS, seed: 77 };
-let t0 = performance.now();
-renderSong(genRequest, 0);
-const plainMs = performance.now() - t0;
-t0 = performance.now();
-const personaSong = renderSong({ ...genRequest, persona: personaVoice }, 0);
-const personaMs = performance.now() - t0;
-add('generation (default voice)', 'one variant: full engine render (no MP3), for comparison', plainMs, SECONDS, '1 run');
-add('generation with persona', `one variant: render with the persona's voice + tonal match (tilt ${personaSong.personaTiltDb} dB)`, personaMs, SECONDS, `1 run; +${fmt((personaMs / plainMs - 1) * 100, 0)} % over default`);
+const plain = await time(() => renderSong(genRequest, 0), 1);
+const personaGen = await time(() => renderSong({ ...genRequest, persona: personaVoice }, 0), 1);
+add('generation (default voice)', 'one variant: full engine render (no MP3), for comparison', plain, SECONDS, '1 run');
+add('generation with persona', `one variant: render with the persona's voice + tonal match (tilt ${personaGen.out.personaTiltDb} dB)`, personaGen, SECONDS, `1 run; +${fmt((personaGen.ms / plain.ms - 1) * 100, 0)} % over default`);
 
 const lyricsRuns = 50;
 const t = performance.now();
 for (let i = 0; i < lyricsRuns; i++) writeLyrics({ prompt: 'a sunny reggae song about the sea and summer', seed: i });
 const lyricsMs = (performance.now() - t) / lyricsRuns;
 
+// ---------------------------------------------------------------------------------------------------------
+// The encoder A/B (only when the engine has the WebAssembly encoder: an older engine has nothing to compare).
+let abLines = [];
+if (engine.scanMp3Frames) {
+  console.error('encoder A/B…');
+  const { Mp3Encoder } = await import('@breezystack/lamejs');
+  // What the engine's encodeMp3 did before: lamejs fed 1152-sample int16 frames.
+  const lamejs = (audio, kbps = 192) => {
+    const enc = new Mp3Encoder(2, SR, kbps);
+    const F = 1152, l = new Int16Array(F), r = new Int16Array(F), chunks = [];
+    const s16 = (x) => { const v = x < -1 ? -1 : x > 1 ? 1 : x; return v < 0 ? Math.round(v * 32768) : Math.round(v * 32767); };
+    for (let st = 0; st < audio.left.length; st += F) {
+      const len = Math.min(F, audio.left.length - st);
+      for (let i = 0; i < len; i++) { l[i] = s16(audio.left[st + i]); r[i] = s16(audio.right[st + i]); }
+      const o = enc.encodeBuffer(l.subarray(0, len), r.subarray(0, len));
+      chunks.push(Buffer.from(o.buffer, o.byteOffset, o.byteLength));
+    }
+    const o = enc.flush();
+    chunks.push(Buffer.from(o.buffer, o.byteOffset, o.byteLength));
+    return Buffer.concat(chunks);
+  };
+  const encoders = [['lamejs 1.2.7 (pure JS)', (a) => lamejs(a)], [`${engine.MP3_ENCODER}`, (a) => encodeMp3(a, SR, 192)]];
+  const cpu = encoders.map(() => []);
+  const wall = encoders.map(() => []);
+  const outs = [];
+  for (let run = 0; run < RUNS; run++) {
+    for (let e = 0; e < encoders.length; e++) {
+      const c = process.cpuUsage();
+      const t0 = performance.now();
+      outs[e] = encoders[e][1](song.mix);
+      wall[e].push(performance.now() - t0);
+      cpu[e].push(cpuMs(c));
+    }
+  }
+  const quality = [];
+  for (let e = 0; e < encoders.length; e++) {
+    const scan = engine.scanMp3Frames(outs[e]);
+    const decoded = await decodeMp3(outs[e]);
+    quality.push({ scan, decodedSamples: decoded.left.length, ...compare(song.mix, decoded, DELAY) });
+  }
+  const cpuMed = cpu.map(median);
+  abLines = [
+    '## MP3 encoder A/B',
+    '',
+    `The same ${SECONDS} s engine mix, 192 kbps CBR, each encoder ${RUNS}× alternated back to back (lamejs, WebAssembly, lamejs, …); median. CPU time is process.cpuUsage around the call (the encoder is single-threaded and synchronous), so it does not depend on what else runs on the box; wall time does. Quality: both outputs decoded with mpg123 and compared with the source PCM after the 1,105-frame codec delay. Log-spectral distance: RMS over 2048-point Hann frames and bins 40 Hz–16 kHz of the dB difference (floor −100 dB), lower is better.`,
+    '',
+    '| encoder | CPU time | × real time (CPU) | wall time | bytes | frames | bitrates | channel mode | decoded samples | SNR L / R | log-spectral distance |',
+    '|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|',
+    ...encoders.map(([name], e) => {
+      const q = quality[e];
+      return `| ${name} | ${fmt(cpuMed[e] / 1000, 2)} s | ${fmt(SECONDS / (cpuMed[e] / 1000), 0)}× | ${fmt(median(wall[e]) / 1000, 2)} s | ${outs[e].length} | ${q.scan.frames} | ${q.scan.bitrates.join(', ')} kbps | ${q.scan.modes.join(', ')} | ${q.decodedSamples} (${fmt(q.scan.durationSeconds, 3)} s) | ${fmt(q.snr[0], 2)} / ${fmt(q.snr[1], 2)} dB | ${fmt(q.lsd, 2)} dB |`;
+    }),
+    '',
+    `CPU time ratio lamejs / WebAssembly: **${fmt(cpuMed[0] / cpuMed[1], 1)}×**. Every frame header of both outputs is valid and the frames are back to back (scanMp3Frames); both decode to exactly the frames' sample count.`,
+    '',
+    'SNR per octave band (noise energy against signal energy in the band, both channels):',
+    '',
+    `| encoder | ${quality[0].bands.map((b) => `${b.lo < 1000 ? b.lo : `${b.lo / 1000}k`}–${b.hi < 1000 ? b.hi : `${b.hi / 1000}k`} Hz`).join(' | ')} |`,
+    `|---|${quality[0].bands.map(() => '---:').join('|')}|`,
+    ...encoders.map(([name], e) => `| ${name} | ${quality[e].bands.map((b) => `${fmt(b.snr, 1)} dB`).join(' | ')} |`),
+    '',
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CPU profiles of one effects job and one transformation (after everything above, so the code is warm).
+console.error('profiling…');
+const profileLines = ['## Where the time goes (CPU profiles)', '', 'node:inspector CPU profiler in process, sampling every 1 ms, one run each; self time per function. WebAssembly functions are stripped of names: they are grouped under the JS function that called into the module (mpg123 = the decoder, LAME = the encoder).', ''];
+for (const [name, fn] of [["effects job, preset 'Ambient Space' (reverb + delay)", effectsJob(ambient)], ['transformation (jazz re-render)', transformationJob]]) {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await session.post('Profiler.start');
+  const t0 = performance.now();
+  await fn();
+  const ms = performance.now() - t0;
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  const top = topFrames(profile);
+  profileLines.push(`### ${name}: ${fmt(ms / 1000, 2)} s wall`, '', '| self time | share | function | where |', '|---:|---:|---|---|');
+  for (const f of top.slice(0, 12)) profileLines.push(`| ${fmt(f.ms, 0)} ms | ${fmt(f.share * 100, 1)} % | ${f.name} | ${f.where} |`);
+  profileLines.push('');
+}
+
+// ---------------------------------------------------------------------------------------------------------
 mkdirSync('bench', { recursive: true });
+const historyFile = 'bench/studio-history.json';
+const history = existsSync(historyFile) ? JSON.parse(readFileSync(historyFile, 'utf8')) : [];
+const kinds = ['wav', 'upscale', 'section_replacement', 'persona', 'transformation', 'effects (transformation_type effects)', 'effects (job on a track version)'];
+const summary = { date: new Date().toISOString(), encoder: LABEL, load: loadavg()[0], x: Object.fromEntries(kinds.map((k) => [k, rows.filter((r) => r.kind === k).map((r) => ({ wall: round(r.x), cpu: round(r.xCpu) }))])) };
+history.push(summary);
+writeFileSync(historyFile, `${JSON.stringify(history, null, 2)}\n`);
+const cell = (xs) => (xs?.length ? xs.map((x) => `${fmt(x.wall, 1)}× (${fmt(x.cpu, 1)}×)`).join(' · ') : '');
+
 const lines = [
   '# Studio kinds — local implementations',
   '',
-  `Source: a ${SECONDS} s engine-rendered song, MP3 192 kbps (${(mp3.length / 2 ** 20).toFixed(1)} MiB). Median of ${RUNS} runs, one thread, engine code only (no S3/DB). `,
-  `× real time = audio seconds processed per wall-clock second. Machine: ${machine()}, load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (other work on the box slows every row alike). Date: ${new Date().toISOString()}.`,
+  `Source: a ${SECONDS} s engine-rendered song, MP3 192 kbps (${(mp3.length / 2 ** 20).toFixed(1)} MiB). Median of ${RUNS} runs, one thread, engine code only (no S3/DB). MP3 encoder: ${LABEL}.`,
+  `× real time = audio seconds processed per wall-clock second; (CPU) = per CPU second of this process, which other work on the box does not inflate. Machine: ${machineAtStart}, load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (2 cores shared with other work: wall times vary, CPU times much less). Date: ${summary.date}.`,
   '',
-  '| kind | what runs | wall time | × real time | note |',
-  '|---|---|---:|---:|---|',
-  ...rows.map((r) => `| ${r.kind} | ${r.what} | ${fmt(r.ms / 1000, 2)} s | ${fmt(r.x, 1)}× | ${r.note} |`),
-  `| lyrics | local writer, one song (6 sections, metre + rhyme search) | ${fmt(lyricsMs, 1)} ms | ${fmt(1000 / lyricsMs, 0)} songs/s | not audio |`,
+  '| kind | what runs | wall time | × real time | CPU time | × real time (CPU) | note |',
+  '|---|---|---:|---:|---:|---:|---|',
+  ...rows.map((r) => `| ${r.kind} | ${r.what} | ${fmt(r.ms / 1000, 2)} s | ${fmt(r.x, 1)}× | ${fmt(r.cpu / 1000, 2)} s | ${fmt(r.xCpu, 1)}× | ${r.note} |`),
+  `| lyrics | local writer, one song (6 sections, metre + rhyme search) | ${fmt(lyricsMs, 1)} ms | ${fmt(1000 / lyricsMs, 0)} songs/s |  |  | not audio |`,
+  '',
+  ...abLines,
+  ...profileLines,
+  '## History',
+  '',
+  '× real time by wall clock (by CPU time in brackets); effects on a track version: Ambient Space · EQ shelf.',
+  '',
+  `| date | encoder | load | ${kinds.join(' | ')} |`,
+  `|---|---|---:|${kinds.map(() => '---:').join('|')}|`,
+  ...history.map((h) => `| ${h.date.slice(0, 16).replace('T', ' ')} | ${h.encoder} | ${fmt(h.load, 1)} | ${kinds.map((k) => cell(h.x[k])).join(' | ')} |`),
   '',
 ];
 writeFileSync('bench/studio-results.md', lines.join('\n'));
 console.log(lines.join('\n'));
+
+function round(x) {
+  return Math.round(x * 10) / 10;
+}
+
+/** SNR per channel, per octave band and log-spectral distance of `decoded` (delayed by `delay`) against `src`. */
+function compare(src, decoded, delay) {
+  const n = src.left.length;
+  const snr = ['left', 'right'].map((ch) => {
+    let s = 0, e = 0;
+    for (let i = 0; i < n; i++) { const x = src[ch][i], y = decoded[ch][i + delay] ?? 0; s += x * x; e += (x - y) ** 2; }
+    return 10 * Math.log10(s / e);
+  });
+  const N = 2048, hop = 4096;
+  const win = Float64Array.from({ length: N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N));
+  const edges = [40, 80, 160, 320, 640, 1280, 2560, 5120, 10240, 16000];
+  const sig = new Float64Array(edges.length - 1), err = new Float64Array(edges.length - 1);
+  const bin = (f) => Math.round((f * N) / SR);
+  let lsdSum = 0, lsdCount = 0;
+  const re = new Float64Array(N), im = new Float64Array(N), re2 = new Float64Array(N), im2 = new Float64Array(N);
+  for (const ch of ['left', 'right']) {
+    for (let start = 0; start + N <= n; start += hop) {
+      for (let i = 0; i < N; i++) { re[i] = src[ch][start + i] * win[i]; im[i] = 0; re2[i] = (decoded[ch][start + i + delay] ?? 0) * win[i]; im2[i] = 0; }
+      fft(re, im); fft(re2, im2);
+      for (let b = 0; b < edges.length - 1; b++) {
+        for (let k = bin(edges[b]); k < bin(edges[b + 1]); k++) {
+          sig[b] += re[k] ** 2 + im[k] ** 2;
+          err[b] += (re[k] - re2[k]) ** 2 + (im[k] - im2[k]) ** 2;
+        }
+      }
+      for (let k = bin(40); k < bin(16000); k++) {
+        const a = 10 * Math.log10(Math.max(re[k] ** 2 + im[k] ** 2, 1e-10)), b = 10 * Math.log10(Math.max(re2[k] ** 2 + im2[k] ** 2, 1e-10));
+        lsdSum += (a - b) ** 2; lsdCount++;
+      }
+    }
+  }
+  return { snr, lsd: Math.sqrt(lsdSum / lsdCount), bands: [...sig].map((s, b) => ({ lo: edges[b], hi: edges[b + 1], snr: 10 * Math.log10(s / err[b]) })) };
+}
+
+/** In-place iterative radix-2 FFT. */
+function fft(re, im) {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) { [re[i], re[j]] = [re[j], re[i]]; [im[i], im[j]] = [im[j], im[i]]; }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const ang = (-2 * Math.PI) / len, wr = Math.cos(ang), wi = Math.sin(ang);
+    for (let i = 0; i < n; i += len) {
+      let cr = 1, ci = 0;
+      for (let j = 0; j < len / 2; j++) {
+        const a = i + j, b = a + len / 2;
+        const tr = re[b] * cr - im[b] * ci, ti = re[b] * ci + im[b] * cr;
+        re[b] = re[a] - tr; im[b] = im[a] - ti; re[a] += tr; im[a] += ti;
+        const nr = cr * wr - ci * wi; ci = cr * wi + ci * wr; cr = nr;
+      }
+    }
+  }
+}
+
+/** Self time per function; WebAssembly frames are attributed to the nearest JS caller. */
+function topFrames(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map();
+  for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  const agg = new Map();
+  let total = 0;
+  for (const [id, ms] of self) {
+    const node = byId.get(id);
+    const f = node.callFrame;
+    let name = f.functionName || '(anonymous)';
+    let where = f.url ? `${basename(f.url)}:${f.lineNumber + 1}` : '';
+    if (f.url.startsWith('wasm://')) {
+      let p = parent.get(id);
+      while (p !== undefined && byId.get(p).callFrame.url.startsWith('wasm://')) p = parent.get(p);
+      const caller = p === undefined ? undefined : byId.get(p).callFrame;
+      const module = caller && /mp3-encode|lame/i.test(caller.url + caller.functionName) ? 'LAME encoder' : caller && /mpg123|decode/i.test(caller.url + caller.functionName) ? 'mpg123 decoder' : 'wasm';
+      name = `(WebAssembly: ${module})`;
+      where = caller ? `called from ${caller.functionName || '(anonymous)'} (${basename(caller.url)})` : '';
+    }
+    if (name === '(program)' || name === '(idle)') where = '';
+    const key = `${name}|${where}`;
+    agg.set(key, { name, where, ms: (agg.get(key)?.ms ?? 0) + ms });
+    total += ms;
+  }
+  return [...agg.values()].sort((a, b) => b.ms - a.ms).map((f) => ({ ...f, share: f.ms / total }));
+}

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
+import { generateVariant } from './generate.js';
 import { decodeMp3 } from './mp3-decode.js';
 import { generateSongFilesParallel, VariantWorkerPool } from './parallel.js';
 
@@ -26,6 +27,8 @@ describe('VariantWorkerPool (compiled worker)', () => {
     expect(Buffer.isBuffer(a!.mp3)).toBe(true);
     expect(a!.mp3.equals(a2!.mp3)).toBe(true);
     expect(a!.cover.equals(a2!.cover)).toBe(true);
+    // The MP3 encoder (WebAssembly, instantiated once per thread) gives the main thread's bytes too.
+    expect(a!.mp3.equals(generateVariant(req, 1).mp3)).toBe(true);
     const decoded = await decodeMp3(a!.mp3);
     expect(Math.abs(decoded.durationSeconds - 5)).toBeLessThanOrEqual(0.15);
   });

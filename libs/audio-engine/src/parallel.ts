@@ -1,5 +1,5 @@
-// Parallel generation: each variant is rendered and MP3-encoded in its own worker thread. lamejs encoding
-// dominates the cost and is single-threaded, so two variants on two cores take about as long as one.
+// Parallel generation: each variant is rendered and MP3-encoded in its own worker thread. Rendering and
+// encoding are single-threaded, so two variants on two cores take about as long as one.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -145,7 +145,7 @@ export async function generateSongFilesParallel(req: SongRequest): Promise<{ var
 
 /**
  * Spawns the shared workers and runs a short song through each, so the first real request does not pay for
- * thread start-up and JIT warm-up (the first lamejs encode in a fresh isolate is markedly slower).
+ * thread start-up, JIT warm-up and the MP3 encoder's WebAssembly compilation (once per thread).
  */
 export async function warmUpEngineWorkers(): Promise<void> {
   if (!parallelAvailable()) return;

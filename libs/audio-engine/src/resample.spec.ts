@@ -42,6 +42,22 @@ describe('Resampler', () => {
     expect(db(amplitude(down, 21_100, 44100))).toBeLessThan(-70);
   });
 
+  it('processStereo gives what process gives per channel, edges included, and refuses unequal channels', () => {
+    for (const [from, to] of [[44100, 48000], [48000, 44100], [22050, 44100]] as const) {
+      const r = new Resampler(from, to);
+      const left = Float32Array.from({ length: 5000 }, (_, i) => Math.sin(i * 0.031) * 0.8 + Math.sin(i * 1.7) * 0.1);
+      const right = Float32Array.from({ length: 5000 }, (_, i) => Math.cos(i * 0.013) * 0.5);
+      const [l, rr] = r.processStereo(left, right);
+      const l1 = r.process(left), r1 = r.process(right);
+      expect(l.length).toBe(r.outputLength(5000));
+      let worst = 0;
+      for (let i = 0; i < l.length; i++) worst = Math.max(worst, Math.abs(l[i]! - l1[i]!), Math.abs(rr[i]! - r1[i]!));
+      // Only the summation order differs: float32 rounding at most.
+      expect(worst).toBeLessThan(1e-6);
+    }
+    expect(() => new Resampler(44100, 48000).processStereo(new Float32Array(10), new Float32Array(11))).toThrow(RangeError);
+  });
+
   it('refuses nonsense rates', () => {
     expect(() => new Resampler(0, 48000)).toThrow(RangeError);
     expect(() => new Resampler(44100, 47_999)).toThrow('too many phases');

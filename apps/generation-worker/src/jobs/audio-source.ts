@@ -52,8 +52,10 @@ export async function decodeAudio(bytes: Uint8Array, exactSeconds?: number | nul
   if (audio.left.length <= MP3_CODEC_DELAY_FRAMES) throw new PermanentJobError('the audio could not be decoded (neither WAV nor MP3)');
   const exact = exactSeconds ? Math.round(exactSeconds * audio.sampleRate) : Infinity;
   const end = Math.min(audio.left.length, MP3_CODEC_DELAY_FRAMES + exact);
-  const left = audio.left.slice(MP3_CODEC_DELAY_FRAMES, end);
-  const right = audio.right.slice(MP3_CODEC_DELAY_FRAMES, end);
+  // Views, not copies: the decoder's arrays are fresh and owned by nobody else (a 3-minute song is two
+  // 32 MB copies saved, ~5 % of an effects job), and every consumer copies before writing.
+  const left = audio.left.subarray(MP3_CODEC_DELAY_FRAMES, end);
+  const right = audio.right.subarray(MP3_CODEC_DELAY_FRAMES, end);
   return { left, right, sampleRate: audio.sampleRate, durationSeconds: left.length / audio.sampleRate };
 }
 
