@@ -31,3 +31,4 @@ export * from './repositories/library.repository.js';
 export * from './repositories/track-media.repository.js';
 export * from './repositories/track-effects.repository.js';
 export * from './repositories/saved-lyrics.repository.js';
+export * from './repositories/webhooks.repository.js';
