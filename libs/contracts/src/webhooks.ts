@@ -9,6 +9,8 @@ export const WebhookDeliverMessage = z.object({
   deliveryId: z.uuid(),
   userId: z.uuid(),
   correlationId: z.string().min(1).max(200),
+  /** Attempt number within this cycle (absent: the first); the sender schedules the next one itself. */
+  attempt: z.number().int().min(1).max(100).optional(),
 });
 export type WebhookDeliverMessage = z.infer<typeof WebhookDeliverMessage>;
 
