@@ -27,6 +27,7 @@ import { ProjectsModule } from './projects/projects.module.js';
 import { LibraryModule } from './library/library.module.js';
 import { EffectsModule } from './effects/effects.module.js';
 import { SavedLyricsModule } from './saved-lyrics/saved-lyrics.module.js';
+import { WebhookDeliveriesModule } from './webhook-deliveries/webhook-deliveries.module.js';
 
 @Module({})
 export class AppModule {
@@ -60,6 +61,7 @@ export class AppModule {
         LibraryModule,
         EffectsModule,
         SavedLyricsModule,
+        WebhookDeliveriesModule,
       ],
       controllers: [DocsController],
     };

@@ -6,6 +6,7 @@ import { studioOpenApiPaths } from '../wav/studio-openapi.js';
 import { analysisOpenApiPaths } from '../analysis/openapi-paths.js';
 import { effectsOpenApiPaths } from '../effects/effects-openapi.js';
 import { savedLyricsOpenApiPaths } from '../saved-lyrics/saved-lyrics-openapi.js';
+import { webhookDeliveriesOpenApiPaths } from '../webhook-deliveries/webhook-deliveries-openapi.js';
 import { accountsOpenApiPaths, adminUserOpenApiPath, apiKeysOpenApiPath, retryOpenApiPath } from '../projects/accounts-openapi.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -127,6 +128,7 @@ export function buildOpenApi(serverUrl?: string) {
       ...analysisOpenApiPaths,
       ...effectsOpenApiPaths,
       ...savedLyricsOpenApiPaths,
+      ...webhookDeliveriesOpenApiPaths,
       ...accountsOpenApiPaths,
       '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/health/ready': { get: { summary: 'Readiness: Postgres, Redis and storage reachable', responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } } } },
