@@ -132,17 +132,4 @@ export class WebhooksRepository {
       return row;
     });
   }
-
-  /** Pending deliveries whose queue entry may have been lost (sender sweep). */
-  stalePending(db: Kysely<DB>, olderThan: Date, limit: number) {
-    return db
-      .selectFrom('webhook_deliveries')
-      .select(['id', 'user_id', 'job_id', 'redeliveries'])
-      .where('status', '=', 'pending')
-      .where('updated_at', '<', olderThan)
-      .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<', olderThan)]))
-      .orderBy('updated_at')
-      .limit(limit)
-      .execute();
-  }
 }
