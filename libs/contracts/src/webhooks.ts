@@ -20,7 +20,7 @@ export type WebhookDeliverMessage = z.infer<typeof WebhookDeliverMessage>;
  * time, because DNS can change between now and then.
  */
 export const CallbackUrl = z
-  .url({ protocol: /^https?$/, hostname: z.regexes.hostname })
+  .url({ protocol: /^https?$/ })
   .max(2048)
   .refine((u) => {
     try {
