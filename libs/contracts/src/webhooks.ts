@@ -42,5 +42,8 @@ export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as c
  */
 export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS = [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 18_000_000] as const;
 
-/** BullMQ job priorities (lower runs first) of plans with and without the priority_queue feature (0030). */
-export const QUEUE_PRIORITY = { premium: 1, standard: 2 } as const;
+/**
+ * BullMQ job priorities of plans with and without the priority_queue feature (0030). 0 = no priority:
+ * the queue's wait list, which BullMQ empties before it takes any prioritised job (and which KEDA counts).
+ */
+export const QUEUE_PRIORITY = { premium: 0, standard: 1 } as const;

@@ -52,9 +52,11 @@ revoke all on function public.enforce_plan_feature() from public;
 create trigger jobs_plan_feature before insert or update of status on public.jobs
   for each row execute function public.enforce_plan_feature();
 
--- Queue priority (BullMQ: lower runs first), decided when the outbox row is written (submission, retry,
--- sweep re-publish) and carried to the relay in the row: 1 for plans with priority_queue, 2 for the rest.
--- The gateway's aging pass promotes a 2 that has waited too long to 1, so nobody starves.
+-- Queue priority, decided when the outbox row is written (submission, retry, sweep re-publish) and carried
+-- to the relay in the row. BullMQ takes jobs without a priority (its wait list) before any prioritised one:
+-- plans with priority_queue get none (null), the rest get priority 1. The gateway's aging pass moves a
+-- priority-1 job that has waited too long to the wait list, so nobody starves — and KEDA, which counts the
+-- wait list, sees every job that has waited that long.
 alter table public.outbox add column priority integer check (priority between 1 and 2097152);
 
 create or replace function public.outbox_job_priority() returns trigger
@@ -62,7 +64,7 @@ language plpgsql security definer set search_path = public, pg_temp as $$
 begin
   if new.priority is null and new.queue_name in ('generation', 'stems')
      and (new.payload ->> 'userId') ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
-    select case when sp.features ->> 'priority_queue' = 'true' then 1 else 2 end into new.priority
+    select case when sp.features ->> 'priority_queue' = 'true' then null else 1 end into new.priority
     from public.profiles p join public.subscription_plans sp on sp.name = p.subscription_plan
     where p.id = (new.payload ->> 'userId')::uuid;
   end if;

@@ -206,7 +206,7 @@ export interface OutboxTable {
   published_at: NullableTimestamp;
   publish_attempts: Defaulted<number>;
   last_error: string | null;
-  /** BullMQ priority (0030): set by a trigger from the owner's plan for generation/stems jobs; null = none. */
+  /** BullMQ priority (0030): 1 for generation/stems jobs of plans without priority_queue; null = none (taken first). */
   priority: Defaulted<number | null>;
 }
 

@@ -9,15 +9,18 @@ import { CONFIG, LOGGER, QUEUES, REDIS } from '../core/tokens.js';
 const PRIORITISED: QueueName[] = [Queues.Generation, Queues.Stems];
 const BATCH = 200;
 // BullMQ's prioritized set scores a job priority * 2^32 + insertion counter: one priority is one score band, oldest first.
+// The premium class is priority 0 (the wait list), so the standard band is the only one in the set.
 const BAND = 0x100000000;
 
 /**
- * Aging for plan priorities: BullMQ always takes priority 1 before 2, so under a steady stream of
- * premium jobs a standard job would wait for ever. Every PRIORITY_AGING_MS / 4 this pass reads the
- * oldest standard jobs of each prioritised queue (the front of the priority-2 band) and promotes
- * those that have waited PRIORITY_AGING_MS to priority 1: there they queue behind the premium jobs
- * already waiting and ahead of every later one. A standard job's extra wait is thus bounded by
- * about the aging time plus the premium work queued at that moment.
+ * Aging for plan priorities: premium jobs have no BullMQ priority (the wait list) and standard jobs
+ * priority 1 (the prioritized set), and BullMQ empties the wait list first, so under a steady stream
+ * of premium jobs a standard job would wait for ever. Every PRIORITY_AGING_MS / 4 this pass reads the
+ * oldest standard jobs of each prioritised queue (the front of the priority-1 band) and moves those
+ * that have waited PRIORITY_AGING_MS to the wait list (priority 0): there they queue behind the
+ * premium jobs already waiting and ahead of every later one. A standard job's extra wait is thus
+ * bounded by about the aging time plus the premium work queued at that moment. (KEDA counts the wait
+ * list: standard jobs show up in it once aged.)
  */
 @Injectable()
 export class PriorityAgingService implements OnApplicationBootstrap, OnApplicationShutdown {
