@@ -5,6 +5,7 @@
 #   stems-worker       node apps/stems-worker/dist/main.js
 #   archiver           node apps/archiver/dist/main.js
 #   analytics-ingest   node apps/analytics-ingest/dist/main.js
+#   webhook-sender     node apps/webhook-sender/dist/main.js
 #   migrations         node libs/db/dist/migrate-cli.js             (reads DATABASE_URL)
 ARG NODE_IMAGE=node:20-bookworm-slim
 

@@ -87,6 +87,8 @@ const APPS = [
   { name: 'stems-worker', port: healthBase + 1, env: { HEALTH_PORT: String(healthBase + 1) } },
   { name: 'archiver', port: healthBase + 2, env: { HEALTH_PORT: String(healthBase + 2) } },
   { name: 'analytics-ingest', port: healthBase + 3, env: { HEALTH_PORT: String(healthBase + 3) } },
+  // The development platform lets webhooks reach localhost so a developer can receive callbacks (production never does).
+  { name: 'webhook-sender', port: healthBase + 4, env: { HEALTH_PORT: String(healthBase + 4), WEBHOOK_ALLOW_LOOPBACK: env.WEBHOOK_ALLOW_LOOPBACK ?? 'true' } },
 ];
 const children = new Map();
 let stopping = false;

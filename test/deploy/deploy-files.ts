@@ -42,6 +42,7 @@ export const WORKER_QUEUES: Record<string, string> = {
   'stems-worker': 'stems',
   archiver: 'archiving',
   'analytics-ingest': 'analytics',
+  'webhook-sender': 'webhooks',
 };
 export const WORKERS = Object.keys(WORKER_QUEUES);
 export const APPS = [GATEWAY, ...WORKERS];

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { Webhook } from 'standardwebhooks';
 import { decodeMp3 } from '@muse/audio-engine';
 import { ADMIN_URL } from '../support/database.js';
 import { uniquePrefix, waitFor } from '../support/env.js';
@@ -68,7 +72,7 @@ describe('platform end to end', () => {
   it('prints the API and docs URLs once ready, and every service reports ready', async () => {
     expect(output).toContain(`API      http://localhost:${port}/v1`);
     expect(output).toContain(`Docs     http://localhost:${port}/docs`);
-    for (let p = port; p <= port + 4; p++) {
+    for (let p = port; p <= port + 5; p++) {
       const res = await fetch(`http://127.0.0.1:${p}/health/ready`);
       expect({ port: p, status: res.status }).toEqual({ port: p, status: 200 });
       expect(await (await fetch(`http://127.0.0.1:${p}/metrics`)).text()).toContain('process_cpu_user_seconds_total');
@@ -111,6 +115,35 @@ describe('platform end to end', () => {
     expect((await api('GET', `/v1/tracks/${trackId}/versions`, bobToken)).status).toBe(404);
     expect((await api('GET', `/v1/jobs/${jobId}`, bobToken)).status).toBe(404);
   }, 120_000);
+
+  it('delivers a signed webhook to a receiver on localhost (the development platform allows loopback targets)', async () => {
+    const received: { headers: Record<string, string>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') });
+        res.end('ok');
+      });
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    try {
+      const carol = await api('POST', '/v1/auth/signup', undefined, { email: 'e2e-carol@example.com', password: 'a third long one' });
+      const token = carol.body.access_token as string;
+      const secret = (await api('POST', '/v1/me/webhook-secret', token)).body.secret as string;
+      const callback = `http://localhost:${(receiver.address() as AddressInfo).port}/hook`;
+      const job = await api('POST', '/v1/generations', token, { prompt: 'a song nobody will hear', duration_seconds: 5, callback_url: callback });
+      expect(job.status).toBe(202);
+      expect((await api('POST', `/v1/jobs/${job.body.id}/cancel`, token)).status).toBe(200);
+      await waitFor(async () => received.length > 0, 'the webhook on localhost', 30_000, 100);
+      const payload = new Webhook(secret).verify(received[0]!.body, received[0]!.headers) as { id: string; status: string };
+      expect(payload).toMatchObject({ id: job.body.id, status: 'cancelled' });
+      expect((await api('GET', `/v1/webhook-deliveries?job_id=${job.body.id}`, token)).body.data[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+    } finally {
+      receiver.close();
+    }
+  }, 60_000);
 
   it('stops every process cleanly on Ctrl-C', async () => {
     launcher.kill('SIGINT');

@@ -30,6 +30,7 @@ import { SavedLyricsModule } from './saved-lyrics/saved-lyrics.module.js';
 import { MusicProjectsModule } from './music-projects/music-projects.module.js';
 import { JobResultsModule } from './job-results/job-results.module.js';
 import { SocialModule } from './social/social.module.js';
+import { WebhookDeliveriesModule } from './webhook-deliveries/webhook-deliveries.module.js';
 
 @Module({})
 export class AppModule {
@@ -66,6 +67,7 @@ export class AppModule {
         MusicProjectsModule,
         JobResultsModule,
         SocialModule,
+        WebhookDeliveriesModule,
       ],
       controllers: [DocsController],
     };

@@ -44,6 +44,12 @@ export const GatewayConfig = BaseConfig.extend({
     .pipe(z.array(JobKind)),
   /** How long a replica may act on a cached app_settings value (maintenance, flags, rate limits). */
   SETTINGS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /**
+   * Queue priority aging: a standard-plan job (priority 2) that has waited this long is promoted to the
+   * premium priority (1), behind the premium jobs already waiting and ahead of later ones, so a stream
+   * of premium work delays it by at most about this much. Checked every quarter of it.
+   */
+  PRIORITY_AGING_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Provider credentials and callback secret: which providers may be requested, how callbacks are verified. */
   ...ProviderEnv.shape,
 });

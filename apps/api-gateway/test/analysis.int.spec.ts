@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreditsRepository, TracksRepository } from '@muse/db';
+import { AccountsRepository, CreditsRepository, TracksRepository } from '@muse/db';
 import { loadConfig } from '@muse/platform';
 import { createGateway, type Gateway } from '../src/bootstrap.js';
 import { GatewayConfig } from '../src/config.js';
@@ -27,6 +27,7 @@ describe('audio job submission', () => {
     const res = await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'sub@example.com', password: 'correct horse battery' }) });
     const body = (await res.json()) as { access_token: string; user: { id: string } };
     user = { token: body.access_token, id: body.user.id };
+    await new AccountsRepository().setPlan(t.db, user.id, 'pro'); // stems is a pro feature (0030)
     await new CreditsRepository().adjust(t.db, user.id, 100, 'test setup');
     const tracks = new TracksRepository();
     const track = await tracks.insert(t.db, { user_id: user.id, prompt: 'x', title: 'T' });

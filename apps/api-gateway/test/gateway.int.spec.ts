@@ -57,7 +57,7 @@ describe('api gateway', () => {
     alice = await signup('alice@example.com');
     bob = await signup('bob@example.com');
     // Jobs here are never worked, so they stay in flight: put both users on a plan without limits, with credits.
-    await t.db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1 }).execute();
+    await t.db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1, features: JSON.stringify({ stems: true, wav: true, upscale: true, commercial_use: true }) }).execute();
     for (const user of [alice, bob]) {
       await new AccountsRepository().setPlan(t.db, user.id, 'test-unlimited');
       await new CreditsRepository().adjust(t.db, user.id, 1000, 'test setup');

@@ -103,7 +103,7 @@ describe('operations: dashboard, metrics, tracing', () => {
       const api = await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie: session } });
       expect(api.status).toBe(200);
       const queues = ((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
-      expect(queues).toEqual(['analytics', 'archiving', 'generation', 'stems']);
+      expect(queues).toEqual(['analytics', 'archiving', 'generation', 'stems', 'webhooks']);
       const asset = /src="(static\/js\/main[^"]+\.js)"/.exec(html)?.[1];
       expect(asset).toBeDefined();
       expect((await fetch(`${base}/admin/queues/${asset}`, { headers: { cookie: session } })).status).toBe(200);

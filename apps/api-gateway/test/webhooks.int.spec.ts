@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
-import { CallbackLogsRepository, JobsRepository, UsersRepository, type Job } from '@muse/db';
+import { AccountsRepository, CallbackLogsRepository, JobsRepository, UsersRepository, type Job } from '@muse/db';
 import { loadConfig } from '@muse/platform';
 import { callbackUrl, FalClient, ReplicateClient, signStandardWebhook } from '@muse/providers';
 import { StorageService } from '@muse/storage';
@@ -35,6 +35,7 @@ describe('POST /v1/webhooks/replicate', () => {
     base = (await gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
     const user = (await new UsersRepository().create(t.db, { email: 'hooks@example.com', passwordHash: 'x' }))!;
     userId = user.id;
+    await new AccountsRepository().setPlan(t.db, user.id, 'pro'); // stems is a pro feature (0030)
     job = await new JobsRepository().insert(t.db, { user_id: user.id, kind: 'stems', queue_name: 'stems', job_name: 'stems.separate', provider: 'replicate', payload: '{}' });
   });
   afterAll(async () => {

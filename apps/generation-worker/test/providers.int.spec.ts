@@ -114,7 +114,7 @@ describe('generation through external providers (simulated)', () => {
     const signup = await fetch(`${gatewayUrl}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'api-user@example.com', password: 'correct horse battery' }) }).then((r) => r.json() as Promise<Record<string, any>>);
     const token = signup.access_token as string;
     const apiUser = signup.user.id as string;
-    await db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1 }).execute();
+    await db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1, features: JSON.stringify({ stems: true, wav: true, upscale: true, commercial_use: true }) }).execute();
     await new AccountsRepository().setPlan(db, apiUser, 'test-unlimited');
     await new CreditsRepository().adjust(db, apiUser, 10, 'test setup');
 

@@ -40,7 +40,7 @@ export class StudioPlatform {
     await this.gateway.app.listen(0, '127.0.0.1');
     this.base = (await this.gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
     this.worker = await startGenerationWorker(loadConfig(GenerationWorkerConfig, { ...env, ...options.workerEnv?.(this.base) }), { listen: false });
-    await this.t.db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1 }).execute();
+    await this.t.db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1, features: JSON.stringify({ stems: true, wav: true, upscale: true, commercial_use: true }) }).execute();
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@
 // HTTP and the stems worker in process, two users, and engine-made tracks as the generation worker leaves them.
 import { expect } from '@jest/globals';
 import { ENGINE_NAME, ENGINE_VERSION, generateVariant, type SongRequest } from '@muse/audio-engine';
-import { Bucket, CreditsRepository, JobsRepository, trackObjectKey, TracksRepository, type Job } from '@muse/db';
+import { AccountsRepository, Bucket, CreditsRepository, JobsRepository, trackObjectKey, TracksRepository, type Job } from '@muse/db';
 import { loadConfig, type WorkerService } from '@muse/platform';
 import { StorageService } from '@muse/storage';
 import { createGateway, type Gateway } from '../../api-gateway/src/bootstrap.js';
@@ -63,6 +63,8 @@ export class Harness {
   private async signup(email: string): Promise<User> {
     const res = await this.call('POST', '/v1/auth/signup', undefined, { email, password: 'correct horse battery' });
     expect(res.status).toBe(201);
+    // Stem separation is a feature of the pro and premium plans (0030); the other kinds here need none.
+    await new AccountsRepository().setPlan(this.t.db, res.body.user.id, 'pro');
     return { token: res.body.access_token as string, id: res.body.user.id as string };
   }
 

@@ -3,6 +3,7 @@ export * from './jobs.js';
 export * from './analytics.js';
 export * from './archiving.js';
 export * from './events.js';
+export * from './webhooks.js';
 export * from './api/auth.js';
 export * from './api/generations.js';
 export * from './api/jobs.js';

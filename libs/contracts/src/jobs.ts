@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Queue, type QueueName } from './queues.js';
 import { AnalyticsBatchMessage } from './analytics.js';
 import { ArchiveTrackMessage, PurgeTrackObjectsMessage, SystemJobMessage } from './archiving.js';
+import { WebhookDeliverMessage } from './webhooks.js';
 
 export const JOB_KINDS = [
   'generation', 'lyrics', 'stems', 'wav', 'upscale', 'classification', 'description', 'recognition',
@@ -81,6 +82,8 @@ export const JOBS = {
   'section_replacement.provider-update': { queue: Queue.Generation, kind: null, payload: ProviderUpdateMessage },
   'persona.provider-update': { queue: Queue.Generation, kind: null, payload: ProviderUpdateMessage },
   'transformation.provider-update': { queue: Queue.Generation, kind: null, payload: ProviderUpdateMessage },
+  // Outbound webhooks (issue 14): one delivery of a job's status change to its callback_url.
+  'webhook.deliver': { queue: Queue.Webhooks, kind: null, payload: WebhookDeliverMessage },
 } as const satisfies Record<string, { queue: QueueName; kind: JobKind | null; payload: z.ZodType }>;
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;

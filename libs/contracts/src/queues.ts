@@ -9,6 +9,8 @@ export const Queue = {
   Stems: 'stems',
   Archiving: 'archiving',
   Analytics: 'analytics',
+  /** Outbound webhooks to users' callback_url (apps/webhook-sender). */
+  Webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof Queue)[keyof typeof Queue];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(Queue);

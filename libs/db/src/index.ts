@@ -39,3 +39,4 @@ export * from './repositories/prompts.repository.js';
 export * from './repositories/social.repository.js';
 export * from './repositories/daw-projects.repository.js';
 export * from './repositories/presets.repository.js';
+export * from './repositories/webhooks.repository.js';

@@ -208,6 +208,53 @@ export interface OutboxTable {
   published_at: NullableTimestamp;
   publish_attempts: Defaulted<number>;
   last_error: string | null;
+  /** BullMQ priority (0030): 1 for generation/stems jobs of plans without priority_queue; null = none (taken first). */
+  priority: Defaulted<number | null>;
+}
+
+/** Which plan feature a job kind needs (0030); kinds not listed need none. */
+export interface JobKindFeaturesTable {
+  kind: string;
+  feature: string;
+  created_at: Timestamp;
+}
+
+/** A user's webhook signing secret (0031); users may read that it exists, only the platform reads `secret`. */
+export interface WebhookSecretsTable {
+  user_id: string;
+  secret: string;
+  created_at: Timestamp;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One webhook of a job's terminal status (0031): written by a trigger, sent by apps/webhook-sender. */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  user_id: string;
+  job_id: string;
+  event_type: 'job.completed' | 'job.failed' | 'job.cancelled';
+  url: string;
+  payload: Json;
+  status: Defaulted<WebhookDeliveryStatus>;
+  attempts: Defaulted<number>;
+  redeliveries: Defaulted<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: Defaulted<number>;
+  created_at: Timestamp;
 }
 
 export interface IdempotencyKeysTable {
@@ -251,6 +298,10 @@ export interface DB extends DesignTables {
   idempotency_keys: IdempotencyKeysTable;
   audio_fingerprints: AudioFingerprintsTable;
   audio_fingerprint_tracks: AudioFingerprintTracksTable;
+  job_kind_features: JobKindFeaturesTable;
+  webhook_secrets: WebhookSecretsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
 }
 
 export type Job = Selectable<JobsTable>;

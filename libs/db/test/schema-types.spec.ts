@@ -39,12 +39,19 @@ const SPINE_TABLE_COLUMNS = {
     'provider_task_id', 'idempotency_key', 'callback_url', 'correlation_id', 'payload', 'result', 'error', 'created_at',
     'updated_at', 'started_at', 'completed_at', 'trace_parent',
   ],
-  outbox: ['id', 'queue_name', 'job_name', 'queue_job_id', 'payload', 'created_at', 'published_at', 'publish_attempts', 'last_error'],
+  outbox: ['id', 'queue_name', 'job_name', 'queue_job_id', 'payload', 'created_at', 'published_at', 'publish_attempts', 'last_error', 'priority'],
   idempotency_keys: [
     'user_id', 'key', 'request_method', 'request_path', 'request_hash', 'response_status', 'response_body', 'created_at', 'expires_at',
   ],
   audio_fingerprints: ['hash', 'track_id', 't'],
   audio_fingerprint_tracks: ['track_id', 'audio_url', 'hashes', 'indexed_at'],
+  job_kind_features: ['kind', 'feature', 'created_at'],
+  webhook_secrets: ['user_id', 'secret', 'created_at'],
+  webhook_deliveries: [
+    'id', 'user_id', 'job_id', 'event_type', 'url', 'payload', 'status', 'attempts', 'redeliveries', 'last_status_code', 'last_error',
+    'next_attempt_at', 'delivered_at', 'created_at', 'updated_at',
+  ],
+  webhook_delivery_attempts: ['id', 'delivery_id', 'attempt', 'status_code', 'error', 'duration_ms', 'created_at'],
 } as const satisfies { readonly [K in SpineTable]: readonly (keyof DB[K] & string)[] };
 
 /**

@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './circuit.js';
 export * from './address-policy.js';
 export * from './ssrf-fetch.js';
+export * from './ssrf-post.js';
 export * from './http.js';
 export * from './callback-token.js';
 export * from './config.js';

@@ -95,7 +95,8 @@ function redact(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
-function guardedLookup(allowList: AddressAllowList): LookupFunction {
+/** A socket lookup that refuses non-public (and not allow-listed) addresses: the address checked is the one connected to. */
+export function guardedLookup(allowList: AddressAllowList): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);

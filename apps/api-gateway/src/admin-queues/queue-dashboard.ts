@@ -32,6 +32,7 @@ const QUEUE_DESCRIPTIONS: Record<QueueName, string> = {
   stems: 'stems-worker: stem separation',
   archiving: 'archiver: moves old tracks to the archive bucket',
   analytics: 'analytics-ingest: play and event ingestion',
+  webhooks: 'webhook-sender: signed deliveries to callback_url',
 };
 
 function sendProblem(req: Request, res: Response, problem: Problem): void {

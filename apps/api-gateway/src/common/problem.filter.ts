@@ -1,6 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from '@muse/platform';
+import { featureProblem } from '../credits/feature-problem.js';
 import { Problem, titleFor } from './problem.js';
 
 /** Every error leaves as application/problem+json; unexpected ones are logged, never echoed. */
@@ -19,6 +20,9 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): Problem {
     if (exception instanceof Problem) return exception;
+    // Database refusals that are the caller's to fix (plan features, raised inside the submission or retry transaction).
+    const feature = featureProblem(exception);
+    if (feature) return feature;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

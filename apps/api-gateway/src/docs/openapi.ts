@@ -8,6 +8,7 @@ import { effectsOpenApiPaths } from '../effects/effects-openapi.js';
 import { savedLyricsOpenApiPaths } from '../saved-lyrics/saved-lyrics-openapi.js';
 import { tracksOpenApiPaths } from '../tracks/tracks-openapi.js';
 import { socialOpenApiPaths } from '../social/social-openapi.js';
+import { webhookDeliveriesOpenApiPaths } from '../webhook-deliveries/webhook-deliveries-openapi.js';
 import { accountsOpenApiPaths, adminUserOpenApiPath, apiKeysOpenApiPath, retryOpenApiPath } from '../projects/accounts-openapi.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -130,6 +131,7 @@ export function buildOpenApi(serverUrl?: string) {
       ...savedLyricsOpenApiPaths,
       ...tracksOpenApiPaths,
       ...socialOpenApiPaths,
+      ...webhookDeliveriesOpenApiPaths,
       ...accountsOpenApiPaths,
       '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/health/ready': { get: { summary: 'Readiness: Postgres, Redis and storage reachable', responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } } } },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EffectsChain } from '@muse/contracts';
+import { CallbackUrl, EffectsChain } from '@muse/contracts';
 
 /**
  * POST /v1/tracks/{id}/effects. The shape is checked first (400: unknown fields, wrong types); the chain's
@@ -14,7 +14,7 @@ export const CreateEffectsBody = z
     preset_id: z.uuid().optional(),
     /** …or a chain of [{type, settings}] (equalizer, compressor, reverb, delay), at most 16 effects. */
     chain: z.array(z.strictObject({ type: z.string().max(50), settings: z.record(z.string(), z.unknown()) })).min(1).max(16).optional(),
-    callback_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    callback_url: CallbackUrl.optional(),
   })
   .refine((b) => (b.preset_id === undefined) !== (b.chain === undefined), { path: ['preset_id'], message: 'give exactly one of preset_id or chain' });
 export type CreateEffectsBody = z.infer<typeof CreateEffectsBody>;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { UpdateProfileBody } from '@muse/contracts';
-import { AccountsRepository, asUser, CreditsRepository, UsageLimitsRepository, UsersRepository, type Database, type Identity } from '@muse/db';
+import { AccountsRepository, asUser, CreditsRepository, UsageLimitsRepository, UsersRepository, WebhooksRepository, type Database, type Identity } from '@muse/db';
 import { unauthorized } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
 import { AccountLimitsService } from '../credits/account-limits.service.js';
@@ -19,6 +19,7 @@ export class MeService {
     private readonly limits: AccountLimitsService,
     private readonly rateLimits: RateLimiterService,
     private readonly usageLimits: UsageLimitsRepository,
+    private readonly webhooks: WebhooksRepository,
   ) {}
 
   /** Everything about the caller's account in one read (one transaction as the caller, so one consistent snapshot). */
@@ -26,18 +27,19 @@ export class MeService {
     const snapshot = await asUser(this.db, identity, async (trx) => {
       const profile = await this.accounts.profile(trx, identity.userId);
       if (!profile) return undefined;
-      const [plan, inFlight, usage, roles, nexus, creditKind] = await Promise.all([
+      const [plan, inFlight, usage, roles, nexus, creditKind, webhookSecret] = await Promise.all([
         this.accounts.plan(trx, profile.subscription_plan),
         this.credits.countInFlight(trx, identity.userId),
         this.credits.generationUsage(trx, identity.userId),
         this.users.roles(trx, identity.userId),
         this.usageLimits.summary(trx, identity.userId),
         this.limits.creditKind(trx, identity),
+        this.webhooks.secretStatus(trx, identity.userId),
       ]);
-      return { profile, plan, inFlight, usage, roles, nexus, creditKind };
+      return { profile, plan, inFlight, usage, roles, nexus, creditKind, webhookSecret };
     });
     if (!snapshot?.plan) throw unauthorized('the account of this token no longer exists');
-    const { profile: p, plan, inFlight, usage, roles, nexus, creditKind } = snapshot;
+    const { profile: p, plan, inFlight, usage, roles, nexus, creditKind, webhookSecret } = snapshot;
     const now = new Date();
     const monthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString();
     const today = startOfUtcDay();
@@ -102,6 +104,8 @@ export class MeService {
         ),
       },
       jobs_in_flight: inFlight,
+      // Outbound webhooks: whether a signing secret exists (it is shown only when created; POST /v1/me/webhook-secret).
+      webhook_secret: { set: Boolean(webhookSecret), created_at: webhookSecret?.created_at.toISOString() ?? null },
       totals: { projects: p.total_projects, transformations: p.total_transformations, storage_used_mb: p.storage_used_mb },
     };
   }

@@ -156,7 +156,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     for (const [name, list] of byQueue) {
       const queue = this.queues.get(name);
       if (!queue) throw new Error(`outbox names unknown queue '${name}'`);
-      await queue.addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...QUEUE_JOB_OPTIONS, ...JOB_OPTIONS_BY_NAME[r.job_name as JobName], jobId: r.queue_job_id, telemetry: this.producerTrace(r) } })));
+      await queue.addBulk(
+        list.map((r) => ({
+          name: r.job_name,
+          data: r.payload,
+          // priority: the owner's plan (0030); PriorityAgingService promotes standard jobs that waited too long.
+          opts: { ...QUEUE_JOB_OPTIONS, ...JOB_OPTIONS_BY_NAME[r.job_name as JobName], jobId: r.queue_job_id, telemetry: this.producerTrace(r), ...(r.priority ? { priority: r.priority } : {}) },
+        })),
+      );
     }
     return rejected;
   }

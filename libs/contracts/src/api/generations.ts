@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallbackUrl } from '../webhooks.js';
 
 export const MUSIC_PROVIDERS = ['suno', 'mureka', 'local'] as const;
 export const MusicProvider = z.enum(MUSIC_PROVIDERS);
@@ -24,6 +25,6 @@ export const CreateGenerationBody = z.strictObject({
   reference_audio_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
   duration_seconds: z.number().int().min(5).max(MAX_DURATION_SECONDS).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-  callback_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  callback_url: CallbackUrl.optional(),
 });
 export type CreateGenerationBody = z.infer<typeof CreateGenerationBody>;

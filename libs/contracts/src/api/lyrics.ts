@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallbackUrl } from '../webhooks.js';
 
 export const LYRICS_PROVIDERS = ['suno', 'openai', 'mureka', 'local'] as const;
 export const LyricsProvider = z.enum(LYRICS_PROVIDERS);
@@ -13,7 +14,7 @@ export const CreateLyricsBody = z
     provider: LyricsProvider.optional(),
     variants: z.number().int().min(1).max(4).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-    callback_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    callback_url: CallbackUrl.optional(),
   })
   .refine((b) => !b.is_extension || b.base_lyrics !== undefined, { path: ['base_lyrics'], message: 'an extension needs base_lyrics' });
 export type CreateLyricsBody = z.infer<typeof CreateLyricsBody>;

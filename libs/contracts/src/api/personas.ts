@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallbackUrl } from '../webhooks.js';
 
 /** POST /v1/personas — a voice taken from a track the caller may see (their own, or a public one). */
 export const CreatePersonaBody = z.strictObject({
@@ -8,6 +9,6 @@ export const CreatePersonaBody = z.strictObject({
   source_music_index: z.number().int().min(0).max(1000).optional(),
   is_public: z.boolean().optional(),
   provider: z.enum(['suno', 'local']).optional(),
-  callback_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  callback_url: CallbackUrl.optional(),
 });
 export type CreatePersonaBody = z.infer<typeof CreatePersonaBody>;

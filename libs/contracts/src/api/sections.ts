@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallbackUrl } from '../webhooks.js';
 
 /** Shortest range worth regenerating, and the longest one replaced in one job. */
 export const MIN_SECTION_SECONDS = 1;
@@ -16,7 +17,7 @@ export const CreateSectionBody = z
     version_id: z.uuid().optional(),
     crossfade_ms: z.number().int().min(0).max(2000).optional(),
     provider: z.enum(['suno', 'local']).optional(),
-    callback_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    callback_url: CallbackUrl.optional(),
   })
   .refine((b) => b.replaced_end_s - b.replaced_start_s >= MIN_SECTION_SECONDS, { path: ['replaced_end_s'], message: `must be at least ${MIN_SECTION_SECONDS} s after replaced_start_s` })
   .refine((b) => b.replaced_end_s - b.replaced_start_s <= MAX_SECTION_SECONDS, { path: ['replaced_end_s'], message: `a section is at most ${MAX_SECTION_SECONDS} s long` });

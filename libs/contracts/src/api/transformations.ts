@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallbackUrl } from '../webhooks.js';
 
 const unit = z.number().min(0).max(1);
 const bandGain = z.number().min(1 / 16).max(16);
@@ -36,7 +37,7 @@ export const CreateTransformationBody = z.strictObject({
     })
     .optional(),
   provider: z.enum(['replicate', 'local']).optional(),
-  callback_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  callback_url: CallbackUrl.optional(),
 })
   .refine((b) => b.transformation_type !== EFFECTS_TRANSFORMATION || (b.parameters?.effects_preset_id === undefined) !== (b.parameters?.effects_chain === undefined), {
     path: ['parameters'],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallbackUrl } from '../webhooks.js';
 
 /** Provider models (Replicate) and the platform's own band-limited resampler. */
 export const UPSCALE_MODELS = ['stable-audio-open', 'audioldm2', 'local-resample-48k'] as const;
@@ -18,7 +19,7 @@ export const CreateUpscaleBody = z
     guidance_scale: z.number().min(0).max(20).optional(),
     ddim_steps: z.number().int().min(1).max(500).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-    callback_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    callback_url: CallbackUrl.optional(),
   })
   .refine((b) => (b.track_id === undefined) !== (b.input_audio_url === undefined), { path: ['track_id'], message: 'give exactly one of track_id or input_audio_url' })
   .refine((b) => b.version_id === undefined || b.track_id !== undefined, { path: ['version_id'], message: 'version_id needs track_id' });

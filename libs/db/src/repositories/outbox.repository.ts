@@ -7,6 +7,8 @@ export interface OutboxRow {
   job_name: string;
   queue_job_id: string;
   payload: Record<string, unknown>;
+  /** BullMQ priority decided when the row was written (0030: the owner's plan); null/absent = none. */
+  priority?: number | null;
 }
 
 export class OutboxRepository {
@@ -17,7 +19,7 @@ export class OutboxRepository {
   async lockBatch(trx: Transaction<DB>, limit: number): Promise<OutboxRow[]> {
     const rows = await trx
       .selectFrom('outbox')
-      .select(['id', 'queue_name', 'job_name', 'queue_job_id', 'payload'])
+      .select(['id', 'queue_name', 'job_name', 'queue_job_id', 'payload', 'priority'])
       .where('published_at', 'is', null)
       .orderBy('id')
       .limit(limit)
