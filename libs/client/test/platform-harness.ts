@@ -35,7 +35,7 @@ export class ClientPlatform {
     await this.gateway.app.listen(0, '127.0.0.1');
     this.base = (await this.gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
     if (options.workers !== false) await this.startWorkers();
-    await this.t.db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1 }).execute();
+    await this.t.db.insertInto('subscription_plans').values({ name: 'test-unlimited', display_name: 'Test', credits_monthly: -1, credits_daily_limit: -1, max_concurrent_generations: -1, max_projects: -1, max_tracks_per_project: -1, features: JSON.stringify({ stems: true, wav: true, upscale: true, commercial_use: true }) }).execute();
   }
 
   async startWorkers(): Promise<void> {
