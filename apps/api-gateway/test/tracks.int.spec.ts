@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { nonSnakeCaseKeys } from '@muse/contracts';
-import { Bucket, stemObjectKey, trackObjectKey, type Database } from '@muse/db';
+import { AccountsRepository, Bucket, stemObjectKey, trackObjectKey, type Database } from '@muse/db';
 import { loadConfig, type WorkerService } from '@muse/platform';
 import { StorageService } from '@muse/storage';
 import { createGateway, type Gateway } from '../src/bootstrap.js';
@@ -92,6 +92,7 @@ describe('tracks API', () => {
     base = (await gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
     alice = await signup('alice@example.com');
     bob = await signup('bob@example.com');
+    await new AccountsRepository().setPlan(db, alice.id, 'pro'); // WAV exports need a plan with the `wav` feature
   });
   afterAll(async () => {
     await archiver?.close();
