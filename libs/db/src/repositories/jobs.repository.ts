@@ -1,5 +1,22 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, Job, JobStatusColumn, NewJob } from '../schema.js';
+import { callerClaims, type Identity } from '../identity.js';
+
+/** A whole submission for submit_job (migration 0035): rows as JSON objects of their columns. */
+export interface JobSubmissionRows {
+  idempotency?: { key: string; method: string; path: string; hash: string };
+  /** The domain row the job works on; its id becomes the job's resource_id. */
+  resource?: { table: string; values: Record<string, unknown> };
+  /** The job row's columns (user_id is the caller's). */
+  job: Record<string, unknown>;
+  /** charge_job's arguments; api_key_id: the caller's key (its mode picks production or test credits). */
+  charge: { prices: Record<string, number>; reason: string; slot_kinds: readonly string[]; count_generation: boolean; api_key_id?: string };
+}
+
+export type JobSubmissionOutcome =
+  | { state: 'new'; status: number; body: Record<string, unknown> }
+  | { state: 'replay'; status: number; body: Record<string, unknown> }
+  | { state: 'mismatch' };
 
 export interface JobListFilter {
   userId: string;
@@ -14,6 +31,19 @@ export class JobsRepository {
   /** The insert also writes the job's outbox row (trigger jobs_enqueue), in the same transaction. */
   insert(db: Kysely<DB>, job: NewJob): Promise<Job> {
     return db.insertInto('jobs').values(job).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /**
+   * The whole submission in one statement and one round trip (submit_job, migration 0035): as the
+   * caller under RLS, idempotency claim or replay, domain row, job row (+ outbox by trigger), limits
+   * and debit, stored response. Run on the pool, not inside a transaction: the statement is its own
+   * transaction, and any error rolls all of it back.
+   */
+  async submit(db: Kysely<DB>, identity: Identity, rows: JobSubmissionRows): Promise<JobSubmissionOutcome> {
+    const { rows: result } = await sql<{ r: JobSubmissionOutcome }>`select public.submit_job(${JSON.stringify(callerClaims(identity))}::jsonb, ${
+      rows.idempotency ? JSON.stringify(rows.idempotency) : null
+    }::jsonb, ${rows.resource?.table ?? null}, ${rows.resource ? JSON.stringify(rows.resource.values) : null}::jsonb, ${JSON.stringify(rows.job)}::jsonb, ${JSON.stringify(rows.charge)}::jsonb) as r`.execute(db);
+    return result[0]!.r;
   }
 
   findById(db: Kysely<DB>, id: string): Promise<Job | undefined> {
