@@ -102,9 +102,10 @@ async function rawBaseline(url, prefix, users, clients) {
   }
 }
 
-function startGateway({ db, s3, prefix, port, clients, profileDir }) {
+/** DATABASE_POOL_SIZE = `connections` (at most CLIENTS: max_connections is shared with the raw phase and everything else). */
+function startGateway({ db, s3, prefix, port, clients: connections, profileDir }) {
   return spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'apps/api-gateway/dist/main.js'], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, S3_ENDPOINT: s3.endpoint, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!', DATABASE_POOL_SIZE: String(clients), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', RATE_LIMITS: BENCH_RATE_LIMITS },
+    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, S3_ENDPOINT: s3.endpoint, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!', DATABASE_POOL_SIZE: String(connections), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', RATE_LIMITS: BENCH_RATE_LIMITS },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -171,7 +172,7 @@ export async function gatewayBench() {
   const port = 4700 + Math.floor(Math.random() * 200);
   const base = `http://127.0.0.1:${port}`;
   const maxClients = CLIENTS * 2;
-  let gateway = startGateway({ db, s3, prefix, port, clients: maxClients });
+  let gateway = startGateway({ db, s3, prefix, port, clients: CLIENTS });
   const admin = new pg.Pool({ connectionString: db.url, max: 2 });
   admin.on('error', () => undefined);
   try {
@@ -196,14 +197,15 @@ export async function gatewayBench() {
       const gatewayCpuMs = ((cpuSeconds(gateway.pid) - cpuAtStart) * 1000) / Math.max(1, platform.ops);
       await new Promise((r) => setTimeout(r, 300)); // the relay's last round
       const lag = await relayLag(db.url, prefix);
-      const raw = await rawBaseline(db.url, `${prefix}raw`, users, clients);
-      runs.push({ clients, platform, raw, lag, gatewayCpuMs });
+      runs.push({ clients, platform, lag, gatewayCpuMs });
     }
+    // Stopped before the raw phases: its pool's connections would otherwise count against max_connections.
     await stopGateway(gateway);
+    for (const run of runs) run.raw = await rawBaseline(db.url, `${prefix}raw`, users, run.clients);
 
     // A short profiled phase (the profiler costs a little; the measured phases above run without it).
     const profileDir = mkdtempSync(join(tmpdir(), 'muse-bench-prof-'));
-    gateway = startGateway({ db, s3, prefix, port, clients: maxClients, profileDir });
+    gateway = startGateway({ db, s3, prefix, port, clients: CLIENTS, profileDir });
     await waitReady(base);
     const profiled = await submitLoop(base, tokens, CLIENTS, PROFILE_SECONDS);
     await stopGateway(gateway);
