@@ -198,7 +198,7 @@ export async function workerBench() {
     const messages = ids.map(({ jobId }) => ({ name: 'generation.run', data: { jobId, userId, correlationId: jobId }, opts: { jobId, attempts: 3 } }));
     const config = loadConfig(GenerationWorkerConfig, { ...process.env, DATABASE_URL: db.url, S3_ENDPOINT: s3.endpoint, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: String(CONCURRENCY), HEALTH_PORT: '0' });
     // 'local' answered instantly too, for the end-to-end latency through the gateway (which submits local jobs).
-    const worker = await startGenerationWorker(config, { extraProviders: [instant, instantProvider('local')], listen: false });
+    const worker = await startGenerationWorker(config, { extraProviders: [instant, { ...instant, name: 'local' }], listen: false });
     const started = performance.now();
     await queue.addBulk(messages);
     await timeUntil(async () => (await pool.query(`select count(*)::int n from jobs where status = 'completed'`)).rows[0].n >= JOBS, 20);
