@@ -138,7 +138,7 @@ async function submitLoop(base, tokens, clients, seconds, onMeasuring) {
 }
 
 /** Publish time (BullMQ job timestamp) − job row time (the submission's transaction), over every job in the queue. */
-async function relayLag(dbUrl, prefix) {
+async function relayLag(dbUrl, prefix, since) {
   const queue = new Queue('generation', { connection: { url: REDIS }, prefix });
   const pool = new pg.Pool({ connectionString: dbUrl, max: 1 });
   try {
@@ -148,7 +148,8 @@ async function relayLag(dbUrl, prefix) {
       for (const j of jobs) if (j?.id) published.set(j.id, j.timestamp);
       if (jobs.length < 2000) break;
     }
-    const { rows } = await pool.query(`select id, extract(epoch from created_at) * 1000 as at from jobs`);
+    // this phase's jobs only (the queue of the previous phase was emptied after its measurement)
+    const { rows } = await pool.query(`select id, extract(epoch from created_at) * 1000 as at from jobs where created_at >= $1`, [since]);
     const lags = [];
     let missing = 0;
     for (const r of rows) {
@@ -193,10 +194,11 @@ export async function gatewayBench() {
     const runs = [];
     for (const clients of [CLIENTS, maxClients]) {
       let cpuAtStart = 0;
+      const since = new Date();
       const platform = await submitLoop(base, tokens, clients, SECONDS, () => (cpuAtStart = cpuSeconds(gateway.pid)));
       const gatewayCpuMs = ((cpuSeconds(gateway.pid) - cpuAtStart) * 1000) / Math.max(1, platform.ops);
       await new Promise((r) => setTimeout(r, 300)); // the relay's last round
-      const lag = await relayLag(db.url, prefix);
+      const lag = await relayLag(db.url, prefix, since);
       runs.push({ clients, platform, lag, gatewayCpuMs });
     }
     // Stopped before the raw phases: its pool's connections would otherwise count against max_connections.
