@@ -42,6 +42,20 @@ const stableJson = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 
+/** The job row's columns both submission paths write (beside user, resource id and payload). */
+const jobColumns = (s: Submission, jobName: JobName, correlationId: string, id: string, resourceType: string) => ({
+  id,
+  kind: s.kind,
+  queue_name: JOBS[jobName].queue,
+  job_name: jobName,
+  resource_type: resourceType,
+  provider: s.provider,
+  idempotency_key: s.idempotencyKey ?? null,
+  callback_url: s.callbackUrl ?? null,
+  correlation_id: correlationId,
+  trace_parent: currentTraceparent() ?? null, // the outbox trigger carries it to the worker
+});
+
 /**
  * The one way work enters the platform: idempotency claim, domain row, and the job row (whose insert
  * writes the outbox row) in a single transaction as the caller, so either all of it exists or none does.
@@ -82,21 +96,7 @@ export class JobSubmissionService {
       }
       const id = crypto.randomUUID();
       const resource = await createResource(trx, id);
-      const job = await this.jobs.insert(trx, {
-        id,
-        user_id: identity.userId,
-        kind: s.kind,
-        queue_name: JOBS[jobName].queue,
-        job_name: jobName,
-        resource_type: resource.type,
-        resource_id: resource.id,
-        provider: s.provider,
-        idempotency_key: s.idempotencyKey ?? null,
-        callback_url: s.callbackUrl ?? null,
-        correlation_id: correlationId,
-        trace_parent: currentTraceparent() ?? null, // the outbox trigger carries it to the worker
-        payload: JSON.stringify(s.payload),
-      });
+      const job = await this.jobs.insert(trx, { ...jobColumns(s, jobName, correlationId, id, resource.type), user_id: identity.userId, resource_id: resource.id, payload: JSON.stringify(s.payload) });
       // Plan limits and the debit, after the replay check (a replay costs nothing) and last before commit,
       // so the user's row is locked as briefly as possible; the ledger names the job; a refusal rolls everything back.
       await this.limits.charge(trx, identity, s.kind, id, s.price);
@@ -118,19 +118,7 @@ export class JobSubmissionService {
       outcome = await this.jobs.submit(this.db, identity, {
         idempotency: s.idempotencyKey ? { key: s.idempotencyKey, method: s.method, path: s.path, hash } : undefined,
         resource: { table: row.table, values: row.values },
-        job: {
-          id: crypto.randomUUID(),
-          kind: s.kind,
-          queue_name: JOBS[jobName].queue,
-          job_name: jobName,
-          resource_type: row.type,
-          provider: s.provider,
-          idempotency_key: s.idempotencyKey ?? null,
-          callback_url: s.callbackUrl ?? null,
-          correlation_id: correlationId,
-          trace_parent: currentTraceparent() ?? null, // the outbox trigger carries it to the worker
-          payload: s.payload,
-        },
+        job: { ...jobColumns(s, jobName, correlationId, crypto.randomUUID(), row.type), payload: s.payload }, // user_id and resource_id: submit_job's
         charge: { ...this.limits.chargeArguments(s.kind, s.price), ...(typeof apiKeyId === 'string' ? { api_key_id: apiKeyId } : {}) },
       });
     } catch (error) {
