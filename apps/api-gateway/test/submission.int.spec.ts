@@ -4,6 +4,7 @@ import { AccountsRepository, CreditsRepository } from '@muse/db';
 import { loadConfig, presentJob } from '@muse/platform';
 import { StorageService } from '@muse/storage';
 import { createGateway, type Gateway } from '../src/bootstrap.js';
+import { QUEUES } from '../src/core/tokens.js';
 import { GatewayConfig } from '../src/config.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { serviceEnv } from '../../../test/support/env.js';
@@ -112,6 +113,23 @@ describe('job submission in one statement', () => {
     const again = await call('POST', '/v1/generations', { token: bob.token, body: { prompt: 'no money' }, headers: { 'idempotency-key': 'broke-1' } });
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('relays in one locked round: valid rows reach the queue once and are marked, a row breaking its contract is dead-lettered, not retried', async () => {
+    const res = await call('POST', '/v1/generations', { token: alice.token, body: { prompt: 'relayed' } });
+    expect(res.status).toBe(202);
+    await t.db.insertInto('outbox').values({ queue_name: 'generation', job_name: 'generation.run', queue_job_id: crypto.randomUUID(), payload: JSON.stringify({ jobId: 'not-a-uuid' }) }).execute();
+    await gateway.relay.drain();
+    const rows = await t.db.selectFrom('outbox').select(['queue_job_id', 'published_at', 'last_error']).execute();
+    expect(rows.every((r) => r.published_at !== null)).toBe(true);
+    expect(rows.filter((r) => r.last_error?.startsWith('rejected')).length).toBe(1);
+    const queue = gateway.app.get<Map<string, import('bullmq').Queue>>(QUEUES).get('generation')!;
+    expect(await queue.getJob(res.body.id)).toBeDefined();
+    const queued = await queue.getJobCounts('waiting', 'prioritized');
+    expect(queued.waiting! + queued.prioritized!).toBe(rows.length - 1);
+    await gateway.relay.drain(); // nothing left: the next round locks nothing and publishes nothing
+    const again = await queue.getJobCounts('waiting', 'prioritized');
+    expect(again).toEqual(queued);
   });
 
   it('runs as the caller under RLS, and only the platform role may call it (a user could otherwise name someone else)', async () => {
