@@ -17,6 +17,8 @@ import { summariseProfile } from './profile-summary.js';
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 5);
+/** The gateway's DATABASE_POOL_SIZE: a submission is one statement, so 16 connections serve 64 clients, and the raw phase (one connection per client) stays under max_connections beside it. */
+const GATEWAY_POOL = Number(process.env.BENCH_GATEWAY_POOL ?? 16);
 const REDIS = 'redis://127.0.0.1:6379';
 
 async function waitReady(base) {
@@ -102,7 +104,7 @@ async function rawBaseline(url, prefix, users, clients) {
   }
 }
 
-/** DATABASE_POOL_SIZE = `connections` (at most CLIENTS: max_connections is shared with the raw phase and everything else). */
+/** DATABASE_POOL_SIZE = `connections`. */
 function startGateway({ db, s3, prefix, port, clients: connections, profileDir }) {
   return spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'apps/api-gateway/dist/main.js'], {
     env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, S3_ENDPOINT: s3.endpoint, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!', DATABASE_POOL_SIZE: String(connections), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', RATE_LIMITS: BENCH_RATE_LIMITS },
@@ -173,7 +175,7 @@ export async function gatewayBench() {
   const port = 4700 + Math.floor(Math.random() * 200);
   const base = `http://127.0.0.1:${port}`;
   const maxClients = CLIENTS * 2;
-  let gateway = startGateway({ db, s3, prefix, port, clients: CLIENTS });
+  let gateway = startGateway({ db, s3, prefix, port, clients: GATEWAY_POOL });
   const admin = new pg.Pool({ connectionString: db.url, max: 2 });
   admin.on('error', () => undefined);
   try {
@@ -191,6 +193,8 @@ export async function gatewayBench() {
       users.push({ id: signup.user.id });
     }
 
+    // Platform and raw phases alternate (N, N, 2N, 2N), so a change in the machine's load during the
+    // run falls on both sides of each ratio rather than on one.
     const runs = [];
     for (const clients of [CLIENTS, maxClients]) {
       let cpuAtStart = 0;
@@ -199,15 +203,14 @@ export async function gatewayBench() {
       const gatewayCpuMs = ((cpuSeconds(gateway.pid) - cpuAtStart) * 1000) / Math.max(1, platform.ops);
       await new Promise((r) => setTimeout(r, 300)); // the relay's last round
       const lag = await relayLag(db.url, prefix, since);
-      runs.push({ clients, platform, lag, gatewayCpuMs });
+      const raw = await rawBaseline(db.url, `${prefix}raw`, users, clients);
+      runs.push({ clients, platform, lag, gatewayCpuMs, raw });
     }
-    // Stopped before the raw phases: its pool's connections would otherwise count against max_connections.
     await stopGateway(gateway);
-    for (const run of runs) run.raw = await rawBaseline(db.url, `${prefix}raw`, users, run.clients);
 
     // A short profiled phase (the profiler costs a little; the measured phases above run without it).
     const profileDir = mkdtempSync(join(tmpdir(), 'muse-bench-prof-'));
-    gateway = startGateway({ db, s3, prefix, port, clients: CLIENTS, profileDir });
+    gateway = startGateway({ db, s3, prefix, port, clients: GATEWAY_POOL, profileDir });
     await waitReady(base);
     const profiled = await submitLoop(base, tokens, CLIENTS, PROFILE_SECONDS);
     await stopGateway(gateway);
