@@ -1,14 +1,25 @@
-// Accepted POST /v1/generations per second through the real gateway process (32 clients), against a
-// plain script doing the same Postgres transaction and BullMQ add.
+// Accepted POST /v1/generations per second through the real gateway process, against a plain script
+// doing the same rows and the same credit charge in one Postgres transaction plus a direct BullMQ add.
+// Measured at 32 and 64 concurrent clients (one user each); the gateway's CPU time per accepted job is
+// read from /proc (robust on a shared machine); the relay's publishing lag is publish time − job row
+// time; a short extra phase runs the gateway under --cpu-prof and summarises its top frames.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { closedLoop, embeddedS3, fmt, scratchDatabase } from './support.js';
+import { closedLoop, embeddedS3, fmt, percentile, scratchDatabase } from './support.js';
+import { summariseProfile } from './profile-summary.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 5);
+/** The gateway's DATABASE_POOL_SIZE: a submission is one statement, so 16 connections serve 64 clients, and the raw phase (one connection per client) stays under max_connections beside it. */
+const GATEWAY_POOL = Number(process.env.BENCH_GATEWAY_POOL ?? 16);
+const REDIS = 'redis://127.0.0.1:6379';
 
 async function waitReady(base) {
   for (let i = 0; i < 300; i++) {
@@ -20,48 +31,10 @@ async function waitReady(base) {
   throw new Error('gateway did not become ready');
 }
 
-/** The naive design on the same data: domain rows, the same credit charge, a direct queue add, no outbox. */
-async function rawBaseline(url, prefix) {
-  const pool = new pg.Pool({ connectionString: url, max: CLIENTS });
-  pool.on('error', () => undefined); // the scratch database is dropped with force at the end
-  const queue = new Queue('generation', { connection: { url: 'redis://127.0.0.1:6379' }, prefix });
-  await pool.query('alter table public.jobs disable trigger jobs_enqueue');
-  const users = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const { rows } = await pool.query(`insert into auth.users (email, encrypted_password) values ($1, 'x') returning id`, [`raw${i}@bench.test`]);
-    await unlimitedAccount(pool, rows[0].id);
-    users.push({ id: rows[0].id, claims: JSON.stringify({ sub: rows[0].id, role: 'authenticated' }) });
-  }
-  const result = await closedLoop({
-    clients: CLIENTS,
-    seconds: SECONDS,
-    op: async (i) => {
-      const user = users[i];
-      const client = await pool.connect();
-      const jobId = randomUUID();
-      try {
-        await client.query('begin');
-        await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [user.claims]);
-        const track = await client.query(`insert into tracks (user_id, prompt, provider) values ($1, 'raw baseline', 'local') returning id`, [user.id]);
-        await client.query(
-          `insert into jobs (id, user_id, kind, queue_name, job_name, provider, resource_type, resource_id, payload) values ($1, $2, 'generation', 'generation', 'generation.run', 'local', 'track', $3, '{}')`,
-          [jobId, user.id, track.rows[0].id],
-        );
-        await client.query(`select public.charge_job($1, $2, 1, 'generation', '{generation}', true)`, [user.id, jobId]);
-        await client.query('commit');
-      } catch (error) {
-        await client.query('rollback');
-        throw error;
-      } finally {
-        client.release();
-      }
-      await queue.add('generation.run', { jobId, userId: user.id, correlationId: jobId }, { jobId });
-    },
-  });
-  await queue.obliterate({ force: true });
-  await queue.close();
-  await pool.end();
-  return result;
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
 // The bench measures submission throughput, not plan limits (those are proven by the accounts and
@@ -75,70 +48,200 @@ async function unlimitedAccount(pool, userId) {
   await pool.query(`select admin_adjust_credits($1, 100000000, 'bench')`, [userId]);
 }
 
+const REQUEST = { prompt: 'benchmark anthem with drums and bass', genre: 'rock', duration_seconds: 30 };
+
+/**
+ * The naive design on the same data: the same track and job rows the gateway writes for REQUEST (same
+ * columns and values), the same credit charge (charge_job: debit, ledger row, limits, daily counter),
+ * as the caller under RLS, in one transaction; then a direct queue add instead of an outbox row.
+ */
+async function rawBaseline(url, prefix, users, clients) {
+  const pool = new pg.Pool({ connectionString: url, max: clients });
+  pool.on('error', () => undefined); // the scratch database is dropped with force at the end
+  const queue = new Queue('generation', { connection: { url: REDIS }, prefix });
+  const claims = users.map((u) => JSON.stringify({ role: 'authenticated', sub: u.id, aud: 'authenticated' }));
+  const metadata = JSON.stringify({ instrumental: false, requested_duration_seconds: REQUEST.duration_seconds });
+  const payload = JSON.stringify({ duration_seconds: REQUEST.duration_seconds, seed: null, model: null });
+  const prices = JSON.stringify({ default: 1, bench: 1 });
+  await pool.query('alter table public.jobs disable trigger jobs_enqueue');
+  try {
+    return await closedLoop({
+      clients,
+      seconds: SECONDS,
+      op: async (i) => {
+        const user = users[i];
+        const client = await pool.connect();
+        const jobId = randomUUID();
+        try {
+          await client.query('begin');
+          await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [claims[i]]);
+          const track = await client.query(
+            `insert into tracks (user_id, title, prompt, lyrics, genre, mood, style_tags, provider, model_name, project_id, persona_id, reference_audio_url, idempotency_key, has_vocals, metadata)
+             values ($1, null, $2, null, $3, null, '{}', 'local', null, null, null, null, null, null, $4) returning id`,
+            [user.id, REQUEST.prompt, REQUEST.genre, metadata],
+          );
+          await client.query(
+            `insert into jobs (id, user_id, kind, queue_name, job_name, resource_type, resource_id, provider, idempotency_key, callback_url, correlation_id, trace_parent, payload)
+             values ($1, $2, 'generation', 'generation', 'generation.run', 'track', $3, 'local', null, null, $5, null, $4) returning *`,
+            [jobId, user.id, track.rows[0].id, payload, jobId],
+          );
+          await client.query(`select public.charge_job($1, $2, $3::jsonb, 'generation', '{generation}', true, 'production')`, [user.id, jobId, prices]);
+          await client.query('commit');
+        } catch (error) {
+          await client.query('rollback');
+          throw error;
+        } finally {
+          client.release();
+        }
+        await queue.add('generation.run', { jobId, userId: user.id, correlationId: jobId }, { jobId });
+      },
+    });
+  } finally {
+    await pool.query('alter table public.jobs enable trigger jobs_enqueue');
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await pool.end();
+  }
+}
+
+/** DATABASE_POOL_SIZE = `connections`. */
+function startGateway({ db, s3, prefix, port, clients: connections, profileDir }) {
+  return spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'apps/api-gateway/dist/main.js'], {
+    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, S3_ENDPOINT: s3.endpoint, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!', DATABASE_POOL_SIZE: String(connections), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', RATE_LIMITS: BENCH_RATE_LIMITS },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function stopGateway(gateway) {
+  if (gateway.exitCode !== null) return;
+  gateway.kill('SIGTERM');
+  await new Promise((r) => gateway.once('exit', r));
+}
+
+/** A closed loop of POST /v1/generations, one user per client, over keep-alive node:http (a far cheaper client than fetch). */
+async function submitLoop(base, tokens, clients, seconds, onMeasuring) {
+  const body = JSON.stringify(REQUEST);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const post = (i) =>
+    new Promise((resolve, reject) => {
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}`, 'content-length': Buffer.byteLength(body) };
+      const req = http.request(`${base}/v1/generations`, { method: 'POST', agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  try {
+    return await closedLoop({ clients, seconds, op: post, onMeasuring });
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** Publish time (BullMQ job timestamp) − job row time (the submission's transaction), over every job in the queue. */
+async function relayLag(dbUrl, prefix, since) {
+  const queue = new Queue('generation', { connection: { url: REDIS }, prefix });
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 1 });
+  try {
+    const published = new Map();
+    for (let start = 0; ; start += 2000) {
+      const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed'], start, start + 1999, true);
+      for (const j of jobs) if (j?.id) published.set(j.id, j.timestamp);
+      if (jobs.length < 2000) break;
+    }
+    // this phase's jobs only (the queue of the previous phase was emptied after its measurement)
+    const { rows } = await pool.query(`select id, extract(epoch from created_at) * 1000 as at from jobs where created_at >= $1`, [since]);
+    const lags = [];
+    let missing = 0;
+    for (const r of rows) {
+      const t = published.get(r.id);
+      if (t === undefined) missing++;
+      else lags.push(t - Number(r.at));
+    }
+    lags.sort((a, b) => a - b);
+    await queue.obliterate({ force: true });
+    return { jobs: rows.length, missing, p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags[lags.length - 1] };
+  } finally {
+    await queue.close();
+    await pool.end();
+  }
+}
+
 export async function gatewayBench() {
   const db = await scratchDatabase();
   const s3 = await embeddedS3();
   const prefix = `{bench${Date.now()}}`;
   const port = 4700 + Math.floor(Math.random() * 200);
   const base = `http://127.0.0.1:${port}`;
-  const gateway = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), 'apps/api-gateway/dist/main.js'], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, S3_ENDPOINT: s3.endpoint, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!', DATABASE_POOL_SIZE: String(CLIENTS), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', RATE_LIMITS: BENCH_RATE_LIMITS },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const maxClients = CLIENTS * 2;
+  let gateway = startGateway({ db, s3, prefix, port, clients: GATEWAY_POOL });
+  const admin = new pg.Pool({ connectionString: db.url, max: 2 });
+  admin.on('error', () => undefined);
   try {
     await waitReady(base);
     // One user per client, as real traffic is many users: one user's submissions serialise on their
     // credit balance (row lock), by design.
-    const setup = new pg.Pool({ connectionString: db.url, max: 2 });
-    setup.on('error', () => undefined);
     const tokens = [];
-    for (let i = 0; i < CLIENTS; i++) {
+    const users = [];
+    for (let i = 0; i < maxClients; i++) {
       const res = await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `bench${i}@bench.test`, password: 'bench password' }) });
       if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
       const signup = await res.json();
-      await unlimitedAccount(setup, signup.user.id);
+      await unlimitedAccount(admin, signup.user.id);
       tokens.push(signup.access_token);
+      users.push({ id: signup.user.id });
     }
-    await setup.end();
-    const body = JSON.stringify({ prompt: 'benchmark anthem with drums and bass', genre: 'rock', duration_seconds: 30 });
-    // node:http with keep-alive: a far cheaper client than fetch, so the load generator leaves the CPU to the gateway.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-    const post = (i) =>
-      new Promise((resolve, reject) => {
-        const headers = { 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}`, 'content-length': Buffer.byteLength(body) };
-        const req = http.request(`${base}/v1/generations`, { method: 'POST', agent, headers }, (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
-    const platform = await closedLoop({ clients: CLIENTS, seconds: SECONDS, op: post });
-    agent.destroy();
-    if (process.env.BENCH_PROFILE) {
-      gateway.kill('SIGTERM'); // the profile covers the platform phase only
-      await new Promise((r) => gateway.once('exit', r));
+
+    // Platform and raw phases alternate (N, N, 2N, 2N), so a change in the machine's load during the
+    // run falls on both sides of each ratio rather than on one.
+    const runs = [];
+    for (const clients of [CLIENTS, maxClients]) {
+      let cpuAtStart = 0;
+      const since = new Date();
+      const platform = await submitLoop(base, tokens, clients, SECONDS, () => (cpuAtStart = cpuSeconds(gateway.pid)));
+      const gatewayCpuMs = ((cpuSeconds(gateway.pid) - cpuAtStart) * 1000) / Math.max(1, platform.ops);
+      await new Promise((r) => setTimeout(r, 300)); // the relay's last round
+      const lag = await relayLag(db.url, prefix, since);
+      const raw = await rawBaseline(db.url, `${prefix}raw`, users, clients);
+      runs.push({ clients, platform, lag, gatewayCpuMs, raw });
     }
-    const raw = await rawBaseline(db.url, `${prefix}raw`);
-    const q = new Queue('generation', { connection: { url: 'redis://127.0.0.1:6379' }, prefix });
+    await stopGateway(gateway);
+
+    // A short profiled phase (the profiler costs a little; the measured phases above run without it).
+    const profileDir = mkdtempSync(join(tmpdir(), 'muse-bench-prof-'));
+    gateway = startGateway({ db, s3, prefix, port, clients: GATEWAY_POOL, profileDir });
+    await waitReady(base);
+    const profiled = await submitLoop(base, tokens, CLIENTS, PROFILE_SECONDS);
+    await stopGateway(gateway);
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    const profile = file ? summariseProfile(join(profileDir, file), { top: 12, lastSeconds: PROFILE_SECONDS }) : undefined;
+    if (profile) profile.perRequestMs = profile.busyMs / Math.max(1, profiled.ops);
+    if (profile) profile.file = join(profileDir, file);
+    const q = new Queue('generation', { connection: { url: REDIS }, prefix });
     await q.obliterate({ force: true });
     await q.close();
+
+    const rows = [];
+    for (const r of runs) {
+      rows.push([`gateway, ${r.clients} clients (HTTP, auth, rate limit, validation, idempotency-ready one-statement submission as the caller under RLS: track, job, outbox, credit charge; relay publishes to BullMQ)`, fmt(r.platform.perSecond), fmt(r.platform.p50, 2), fmt(r.platform.p99, 2), r.platform.errors, fmt(r.gatewayCpuMs, 2)]);
+      rows.push([`raw script, ${r.clients} clients (same track + job rows and credit charge as the caller in one pg transaction, then BullMQ add; same process)`, fmt(r.raw.perSecond), fmt(r.raw.p50, 2), fmt(r.raw.p99, 2), r.raw.errors, '']);
+    }
     return {
-      title: `Job submission: POST /v1/generations, ${CLIENTS} concurrent clients (one user each), ${SECONDS} s`,
-      rows: [
-        ['gateway (HTTP, auth, rate limit, validation, RLS transaction with credit charge, outbox; relay publishes to BullMQ)', fmt(platform.perSecond), fmt(platform.p50, 2), fmt(platform.p99, 2), platform.errors],
-        ['raw script (same rows and credit charge in one pg transaction + BullMQ add, same process)', fmt(raw.perSecond), fmt(raw.p50, 2), fmt(raw.p99, 2), raw.errors],
-      ],
-      header: ['path', 'accepted/s', 'p50 ms', 'p99 ms', 'errors'],
-      ratio: platform.perSecond / raw.perSecond,
-      platform,
-      raw,
+      title: `Job submission: POST /v1/generations, ${CLIENTS} and ${maxClients} concurrent clients (one user each), ${SECONDS} s each`,
+      rows,
+      header: ['path', 'accepted/s', 'p50 ms', 'p99 ms', 'errors', 'gateway CPU ms / job'],
+      ratio: runs[0].platform.perSecond / runs[0].raw.perSecond,
+      ratios: runs.map((r) => ({ clients: r.clients, ratio: r.platform.perSecond / r.raw.perSecond })),
+      runs,
+      profile,
+      seconds: SECONDS,
+      profileClients: CLIENTS,
+      profileSeconds: PROFILE_SECONDS,
     };
   } finally {
-    if (gateway.exitCode === null) {
-      gateway.kill('SIGTERM');
-      await new Promise((r) => gateway.once('exit', r));
-    }
+    await admin.end();
+    await stopGateway(gateway);
     await s3.close();
     await db.drop();
   }

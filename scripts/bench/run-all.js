@@ -1,37 +1,128 @@
 #!/usr/bin/env node
-// npm run bench: runs every benchmark on this machine and writes bench/results.md.
-import { writeFileSync } from 'node:fs';
+// npm run bench: runs the gateway and worker benchmarks on this machine and writes bench/results.md
+// (this run in full, the profile's top frames, and one more row in the history table, old rows kept).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { gatewayBench } from './gateway-bench.js';
 import { workerBench } from './worker-bench.js';
-import { machine } from './support.js';
+import { fmt, machine } from './support.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const results = [];
+const RESULTS = new URL('../../bench/results.md', import.meta.url);
+const BEFORE = new URL('../../bench/gateway-profile-before.md', import.meta.url);
+const loadAtStart = loadavg();
+const startedAt = new Date();
+const machineLine = machine();
+const results = {};
 for (const [name, run] of [['gateway', gatewayBench], ['worker', workerBench]]) {
   if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== name) continue;
-  const r = await run();
-  results.push(r);
-  console.log(JSON.stringify({ bench: name, ratio: r.ratio, rows: r.rows }));
+  results[name] = await run();
+  console.log(JSON.stringify({ bench: name, ratio: results[name].ratio, rows: results[name].rows }));
+}
+const loadAtEnd = loadavg();
+const pct = (x) => `${(x * 100).toFixed(0)} %`;
+const yes = (ok) => (ok ? 'met' : '**not met**');
+
+const table = (r) => [`| ${r.header.join(' | ')} |`, `|${r.header.map(() => '---').join('|')}|`, ...r.rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+const frames = (list) => ['| % of busy | ms | frame |', '|---|---|---|', ...list.map((f) => `| ${f.pct.toFixed(1)} | ${f.ms.toFixed(0)} | \`${f.frame.replace(/\|/g, '\\|')}\` |`)].join('\n');
+
+function gatewaySection(g) {
+  const [a, b] = g.runs;
+  const lines = [
+    `## ${g.title}`,
+    '',
+    table(g),
+    '',
+    `Ratio platform / raw: **${pct(a.platform.perSecond / a.raw.perSecond)}** at ${a.clients} clients (goal ≥ 50 %: ${yes(a.platform.perSecond / a.raw.perSecond >= 0.5)}), ${pct(b.platform.perSecond / b.raw.perSecond)} at ${b.clients} clients.`,
+    `p99 at ${a.clients} clients ${fmt(a.platform.p99, 1)} ms (goal < 50 ms: ${yes(a.platform.p99 < 50)}); at ${b.clients} clients ${fmt(b.platform.p99, 1)} ms with ${b.platform.errors} errors (goal < 100 ms, no error: ${yes(b.platform.p99 < 100 && b.platform.errors === 0)}).`,
+    '',
+    `Gateway CPU per accepted job (user + system time of the gateway process from /proc over the measured ${g.seconds} s, divided by the jobs accepted): ${a.clients} clients ${fmt(a.gatewayCpuMs, 2)} ms, ${b.clients} clients ${fmt(b.gatewayCpuMs, 2)} ms. This is the number that does not depend on what else the machine runs.`,
+    '',
+    '**Relay publishing lag** (BullMQ job timestamp − the job row\'s `created_at`, i.e. publish time − submission transaction, every job of the run; goal p99 < 100 ms):',
+    '',
+    '| clients | jobs | p50 ms | p99 ms | max ms | not published |',
+    '|---|---|---|---|---|---|',
+    ...g.runs.map((r) => `| ${r.clients} | ${r.lag.jobs} | ${fmt(r.lag.p50, 1)} | ${fmt(r.lag.p99, 1)} | ${fmt(r.lag.max, 1)} | ${r.lag.missing} |`),
+    '',
+  ];
+  if (g.profile) {
+    lines.push(
+      `### Gateway CPU profile, this run (${g.profileClients} clients, ${g.profileSeconds} s under \`node --cpu-prof\`, summarised by \`scripts/bench/profile-summary.js\`)`,
+      '',
+      `Busy ${g.profile.busyMs.toFixed(0)} ms of ${g.profile.totalMs.toFixed(0)} ms sampled; ${fmt(g.profile.perRequestMs, 2)} ms of sampled busy time per accepted job (the profile is wall-clock: a socket write that wakes Postgres and is pre-empted by it counts as \`writev\`).`,
+      '',
+      'Top self time:',
+      '',
+      frames(g.profile.self),
+      '',
+      'Top inclusive time:',
+      '',
+      frames(g.profile.inclusive),
+      '',
+    );
+  }
+  return lines.join('\n');
 }
 
-const table = (r) => [
-  `### ${r.title}`,
-  '',
-  `| ${r.header.join(' | ')} |`,
-  `|${r.header.map(() => '---').join('|')}|`,
-  ...r.rows.map((row) => `| ${row.join(' | ')} |`),
-  '',
-  `Ratio platform / raw: **${(r.ratio * 100).toFixed(0)} %**`,
-  '',
-].join('\n');
+function workerSection(w) {
+  return [
+    `## ${w.title}`,
+    '',
+    table(w),
+    '',
+    `Ratio platform / raw: **${pct(w.ratio)}** (goal ≥ 70 %: ${yes(w.ratio >= 0.7)}).`,
+    '',
+    `Submit → completed at low load (one job at a time through the gateway, relay and worker, ${w.latency.jobs} jobs): p50 **${fmt(w.latency.p50, 1)} ms**, p99 ${fmt(w.latency.p99, 1)} ms (goal p50 < 150 ms: ${yes(w.latency.p50 < 150)}).`,
+    '',
+    ...(w.notes ?? []),
+  ].join('\n');
+}
+
+// History: one row per run, old rows kept (read back from the previous file).
+const HISTORY_HEADER = '| run (UTC) | load 1 min start/end | submit/s 32 | raw/s 32 | ratio 32 | p99 ms 32 | submit/s 64 | p99 ms 64 | errors 64 | gateway CPU ms/job 32 | relay lag p99 ms | worker jobs/s | raw jobs/s | ratio | submit→completed p50 ms | note |';
+const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
+const historyStart = previous.indexOf('## History');
+const oldRows = historyStart < 0 ? [] : previous.slice(historyStart).split('\n').filter((l) => l.startsWith('| 20'));
+const g = results.gateway;
+const w = results.worker;
+const row = [
+  startedAt.toISOString().slice(0, 16).replace('T', ' '),
+  `${loadAtStart[0].toFixed(1)} / ${loadAtEnd[0].toFixed(1)}`,
+  g ? fmt(g.runs[0].platform.perSecond) : '',
+  g ? fmt(g.runs[0].raw.perSecond) : '',
+  g ? pct(g.runs[0].platform.perSecond / g.runs[0].raw.perSecond) : '',
+  g ? fmt(g.runs[0].platform.p99, 1) : '',
+  g ? fmt(g.runs[1].platform.perSecond) : '',
+  g ? fmt(g.runs[1].platform.p99, 1) : '',
+  g ? g.runs[1].platform.errors : '',
+  g ? fmt(g.runs[0].gatewayCpuMs, 2) : '',
+  g ? fmt(Math.max(...g.runs.map((r) => r.lag.p99)), 1) : '',
+  w ? fmt(w.platform.perSecond) : '',
+  w ? fmt(w.raw.perSecond) : '',
+  w ? pct(w.ratio) : '',
+  w ? fmt(w.latency.p50, 1) : '',
+  process.env.BENCH_NOTE ?? '',
+];
+const history = [...oldRows, `| ${row.join(' | ')} |`];
 
 const report = [
   '# Benchmark results',
   '',
-  `Run: ${new Date().toISOString()} on ${machine()}. Postgres, Redis and the S3 server run on the same machine as the load generator.`,
+  `Run: ${startedAt.toISOString()} on ${machineLine}; load average (1/5/15 min) at start ${loadAtStart.map((l) => l.toFixed(1)).join(' / ')}, at end ${loadAtEnd.map((l) => l.toFixed(1)).join(' / ')}. Postgres, Redis, the S3 server, the load generator and the measured processes share this machine's cores, so absolute rates move with the load; the ratios compare phases of the same run and the CPU per job is the process's own. Written by \`npm run bench\`; benchmarks are never timed tests (nothing in CI fails on speed).`,
   '',
-  ...results.map(table),
+  ...(g ? [gatewaySection(g)] : []),
+  ...(existsSync(BEFORE) ? [readFileSync(BEFORE, 'utf8').trim(), ''] : []),
+  ...(w ? [workerSection(w)] : []),
+  '## History',
+  '',
+  'One row per `npm run bench` (32/64: concurrent clients). Rows before 2026-12-04 used a different raw baseline (the 2026-11-22 worker raw baseline processed empty jobs).',
+  '',
+  HISTORY_HEADER,
+  `|${HISTORY_HEADER.split('|').slice(1, -1).map(() => '---').join('|')}|`,
+  ...history,
+  '',
 ].join('\n');
-if (!process.env.BENCH_ONLY) writeFileSync(new URL('../../bench/results.md', import.meta.url), report);
+if (!process.env.BENCH_ONLY) writeFileSync(RESULTS, report);
 console.log(report);
 process.exit(0);

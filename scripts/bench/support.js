@@ -51,7 +51,8 @@ export function percentile(sorted, p) {
 }
 
 /** Runs `op` from `clients` concurrent loops for `seconds` after a warm-up; returns rate and latency. */
-export async function closedLoop({ clients, seconds, warmupSeconds = 2, op }) {
+/** `onMeasuring` is called once, when the warm-up ends and measuring starts. */
+export async function closedLoop({ clients, seconds, warmupSeconds = 2, op, onMeasuring }) {
   const latencies = [];
   let errors = 0;
   let measuring = false;
@@ -67,7 +68,10 @@ export async function closedLoop({ clients, seconds, warmupSeconds = 2, op }) {
         if (measuring) errors++;
         if (errors === 1 && measuring) console.error('bench op failed:', e.message);
       }
-      if (!measuring && Date.now() >= warmupEnd) measuring = true;
+      if (!measuring && Date.now() >= warmupEnd) {
+        measuring = true;
+        onMeasuring?.();
+      }
     }
   };
   const started = Date.now();

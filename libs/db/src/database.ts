@@ -13,7 +13,7 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
-export function createDatabase(options: DatabaseOptions): Database {
+export function createPool(options: DatabaseOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
@@ -22,5 +22,11 @@ export function createDatabase(options: DatabaseOptions): Database {
   });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  return pool;
+}
+
+/** A Kysely database on a new pool, or on `pool` (for code that also needs the driver's pool itself). */
+export function createDatabase(options: DatabaseOptions | { pool: pg.Pool }): Database {
+  const pool = 'pool' in options ? options.pool : createPool(options);
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -14,6 +14,9 @@ export type UserTransaction = Kysely<DB>;
 
 const escape = (value: string): string => pg.Client.prototype.escapeLiteral(value);
 
+/** The claims Postgres sees for a caller (request.jwt.claims): theirs as issued, with their id as sub. */
+export const callerClaims = (identity: Identity): Record<string, unknown> => ({ role: 'authenticated', ...identity.claims, sub: identity.userId });
+
 /**
  * Runs fn in a transaction as the caller: Postgres sees their JWT claims and the non-owner
  * `authenticated` role, so row-level security decides what they can read and write.
@@ -22,7 +25,7 @@ const escape = (value: string): string => pg.Client.prototype.escapeLiteral(valu
  * two on every request); the claims are escaped as a literal by the driver's own escaping.
  */
 export function asUser<T>(db: Database, identity: Identity, fn: (trx: UserTransaction) => Promise<T>): Promise<T> {
-  const claims = JSON.stringify({ role: 'authenticated', ...identity.claims, sub: identity.userId });
+  const claims = JSON.stringify(callerClaims(identity));
   return inTransactionAs(db, `select set_config('request.jwt.claims', ${escape(claims)}, true), set_config('role', 'authenticated', true)`, fn);
 }
 

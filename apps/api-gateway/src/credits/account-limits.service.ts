@@ -102,20 +102,31 @@ export class AccountLimitsService implements OnModuleInit {
         throw new Problem(422, 'sandbox-provider', `sandbox keys (sk_test_…) run jobs on the local provider only, not ${provider}; use a live key for ${provider}`, [{ path: 'provider', message: 'sandbox: local only' }]);
       }
     }
+    const args = this.chargeArguments(kind, price);
     try {
       return await this.credits.chargeJob(trx, {
         userId: identity.userId,
         jobId,
-        // An explicit price (a submission that prices itself) is the same for every plan.
-        prices: price === undefined ? this.prices.forKind(kind) : { default: price },
-        reason: kind,
-        slotKinds: this.takesSlot(kind) ? [...this.limitedKinds] : [],
-        countGeneration: kind === 'generation',
+        prices: args.prices,
+        reason: args.reason,
+        slotKinds: args.slot_kinds,
+        countGeneration: args.count_generation,
         creditKind,
       });
     } catch (error) {
       throw this.translate(error) ?? error;
     }
+  }
+
+  /** What charge_job is told for a job of this kind: its prices per plan, the slot kinds, whether it counts as a generation. */
+  chargeArguments(kind: JobKind, price?: number): { prices: Record<string, number>; reason: string; slot_kinds: JobKind[]; count_generation: boolean } {
+    return {
+      // An explicit price (a submission that prices itself) is the same for every plan.
+      prices: price === undefined ? this.prices.forKind(kind) : { default: price },
+      reason: kind,
+      slot_kinds: this.takesSlot(kind) ? [...this.limitedKinds] : [],
+      count_generation: kind === 'generation',
+    };
   }
 
   /**
@@ -132,10 +143,15 @@ export class AccountLimitsService implements OnModuleInit {
   }
 
   /** The SQL functions raise P0001 with a message saying which limit; turn that into a problem the user can act on. */
-  private translate(error: unknown): Problem | undefined {
+  translate(error: unknown): Problem | undefined {
     const e = pgError(error);
     if (e?.code === 'P0002' && e.message.startsWith('profile')) return unauthorized('the account of this token no longer exists');
     if (e?.code !== 'P0001') return undefined;
+    const sandbox = e.message.match(/^sandbox keys run the local provider only, not (.+)$/);
+    if (sandbox) {
+      const provider = sandbox[1];
+      return new Problem(422, 'sandbox-provider', `sandbox keys (sk_test_…) run jobs on the local provider only, not ${provider}; use a live key for ${provider}`, [{ path: 'provider', message: 'sandbox: local only' }]);
+    }
     const midnight = nextUtcMidnight();
     const retryAfter = Math.max(1, Math.ceil((midnight.getTime() - Date.now()) / 1000));
     const numbers = (e.message.match(/-?\d+/g) ?? []).map(Number);

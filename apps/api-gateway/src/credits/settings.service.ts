@@ -48,14 +48,20 @@ export class SettingsService {
     this.cache.delete(key);
   }
 
+  /** The last value validated per key: a cached row is the same object until it is read again, so it is parsed once, not per request. */
+  private readonly validated = new Map<string, { value: Record<string, unknown>; data: unknown }>();
+
   private async parsed<K extends keyof typeof KNOWN_SETTINGS>(key: K) {
     const value = await this.raw(key);
     if (value === undefined) return undefined;
+    const known = this.validated.get(key);
+    if (known?.value === value) return known.data;
     const result = KNOWN_SETTINGS[key].safeParse(value);
     if (!result.success) {
       this.logger.warn({ key, issues: result.error.issues }, 'app_settings value is malformed; ignored');
       return undefined;
     }
+    this.validated.set(key, { value, data: result.data });
     return result.data;
   }
 

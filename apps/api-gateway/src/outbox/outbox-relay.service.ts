@@ -2,11 +2,12 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Queue } from 'bullmq';
 import client from 'prom-client';
 import { JOBS, MAX_JOB_ATTEMPTS, type JobMessage, type JobName, type QueueName } from '@muse/contracts';
-import { JobsRepository, OutboxRepository, type Database, type OutboxRow } from '@muse/db';
+import { createDatabase, createPool, JobsRepository, OutboxRepository, type Database, type OutboxRow } from '@muse/db';
+import type pg from 'pg';
 import { contextFromCarrier, METRICS_REGISTRY, toJobTelemetry, tracer, type Logger, type Redis } from '@muse/platform';
 import { SpanKind, trace } from '@opentelemetry/api';
 import type { GatewayConfig } from '../config.js';
-import { CONFIG, DATABASE, LOGGER, QUEUES, REDIS } from '../core/tokens.js';
+import { CONFIG, LOGGER, QUEUES, REDIS } from '../core/tokens.js';
 
 const BATCH = 200;
 const KICK_COALESCE_MS = 5;
@@ -42,9 +43,16 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private again = false;
   private stopped = false;
 
+  /**
+   * The relay's own connections (two: a drain and the metrics' count). On the request pool a drain
+   * waited behind every queued request for a connection, so under load the publishing lag grew with
+   * the request latency; with its own pool a committed job goes out at once.
+   */
+  private readonly db: Database;
+  private readonly pool: pg.Pool;
+
   constructor(
     @Inject(CONFIG) private readonly config: GatewayConfig,
-    @Inject(DATABASE) private readonly db: Database,
     @Inject(QUEUES) private readonly queues: Map<QueueName, Queue>,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -52,6 +60,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     private readonly outbox: OutboxRepository,
     private readonly jobs: JobsRepository,
   ) {
+    this.pool = createPool({ url: config.DATABASE_URL, maxConnections: 2, applicationName: 'api-gateway-outbox-relay' });
+    this.db = createDatabase({ pool: this.pool });
     const relay = this;
     new client.Gauge({
       name: 'outbox_pending_messages',
@@ -111,20 +121,23 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   async drain(): Promise<void> {
     for (;;) {
       let failed: { ids: number[]; error: Error } | undefined;
-      const published = await this.db.transaction().execute(async (trx) => {
-        const rows = await this.outbox.lockBatch(trx, BATCH);
-        if (rows.length === 0) return 0;
-        let rejected: number[];
-        try {
-          rejected = await this.publish(rows);
-        } catch (error) {
-          failed = { ids: rows.map((r) => r.id), error: error as Error };
-          return 0;
-        }
-        await this.outbox.markPublished(trx, rows.filter((r) => !rejected.includes(r.id)).map((r) => r.id));
-        // Dead-lettered in place: never retried, found by published_at set together with a 'rejected' error.
-        await this.outbox.markRejected(trx, rejected, 'rejected: payload does not match the job contract');
-        return rows.length;
+      // One round: lock a batch, add it to BullMQ, mark it published (rejected rows dead-lettered in place:
+      // never retried, found by published_at set together with a 'rejected' error), commit — two round trips.
+      const published = await this.outbox.relayBatch(
+        this.pool,
+        BATCH,
+        async (rows) => {
+          try {
+            return await this.publish(rows);
+          } catch (error) {
+            failed = { ids: rows.map((r) => r.id), error: error as Error };
+            throw error;
+          }
+        },
+        'rejected: payload does not match the job contract',
+      ).catch((error) => {
+        if (!failed) throw error;
+        return 0;
       });
       if (failed) {
         await this.outbox.markFailed(this.db, failed.ids, failed.error.message);
@@ -207,5 +220,6 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     clearInterval(this.timer);
     clearInterval(this.sweepTimer);
     await this.draining;
+    await this.db.destroy();
   }
 }

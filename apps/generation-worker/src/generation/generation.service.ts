@@ -25,6 +25,17 @@ import { personaVoiceOf } from './persona-voice.js';
 
 class JobCancelled extends Error {}
 
+/** The master variant's video (providers that render one put video_url in its metadata). */
+const masterVideo = (song: GeneratedMusic): { variantIndex: number; url: string; video: Record<string, unknown> } | undefined => {
+  const master = song.variants.find((v) => v.variantIndex === 0) ?? song.variants[0];
+  const meta = (master?.metadata ?? {}) as { video_url?: unknown; video?: unknown };
+  if (!master || typeof meta.video_url !== 'string' || !/^https?:\/\//.test(meta.video_url)) return undefined;
+  return { variantIndex: master.variantIndex, url: meta.video_url, video: meta.video && typeof meta.video === 'object' ? (meta.video as Record<string, unknown>) : {} };
+};
+
+/** Whether the completion has more to write than complete_generation does (landExtras). */
+const hasExtras = (track: Track, song: GeneratedMusic): boolean => Boolean(track.persona_id) || masterVideo(song) !== undefined;
+
 export const PROVIDER_ENV = Symbol('PROVIDER_ENV');
 
 const isPermanent = (error: unknown) => error instanceof PermanentProviderError || (error instanceof ProviderError && error.permanent);
@@ -60,16 +71,16 @@ export class GenerationService implements OnApplicationShutdown {
   }
 
   async run(message: JobMessage, queueJob?: QueueJob): Promise<Record<string, unknown> | undefined> {
-    const job = await this.jobs.claim(this.db, message.jobId);
-    if (!job) return this.settleUnclaimable(message.jobId);
+    // The claim, the track read and the track marked processing (5 %) in one statement.
+    const claimed = await this.jobs.claimTrackJob(this.db, message.jobId, message.userId, 5);
+    if (!claimed) return this.settleUnclaimable(message.jobId);
+    const { job, track } = claimed;
     if (job.user_id !== message.userId || job.resource_type !== 'track' || !job.resource_id) {
       throw new UnrecoverableError(`job ${job.id} does not match its queue message`);
     }
     await this.events.publish(job);
     if (job.attempts === 1) this.report(job, 'generation_started');
-    const track = await this.tracks.findById(this.db, job.resource_id);
     if (!track) return this.finishFailed(job, null, 'track-deleted', 'the track was deleted before it was generated', true);
-    await this.tracks.setStatus(this.db, track.id, 'processing', { progress: 5 });
 
     try {
       // Already submitted (a redelivered message after a crash or a sweep): never submit twice, poll.
@@ -180,18 +191,26 @@ export class GenerationService implements OnApplicationShutdown {
     await this.progress(job, track.id, 90, queueJob);
 
     try {
-      const completed = await this.db.transaction().execute(async (trx) => {
-        const versions = await this.tracks.saveGeneration(trx, track.id, stored, { hasVocals: song.hasVocals, modelName: song.model, title: song.title });
-        const result = {
-          track_id: track.id,
-          versions: versions.map((v) => ({ id: v.id, variant_index: v.variant_index, audio_url: v.audio_url, cover_url: v.cover_url, duration: v.duration, is_primary_variant: v.is_primary_variant })),
-        };
-        await this.landExtras(trx, track, song);
-        const done = await this.jobs.complete(trx, job.id, result);
+      // Versions, track, job and notification in one statement (complete_generation); a persona's usage
+      // or a provider's video join it in one transaction when there are any.
+      const land = async (db: Database) => {
+        const done = await this.tracks.completeGeneration(db, {
+          jobId: job.id,
+          trackId: track.id,
+          variants: stored,
+          trackFields: { hasVocals: song.hasVocals, modelName: song.model, title: song.title },
+          notification: { userId: track.user_id, type: 'success', title: 'Your song is ready', message: `"${track.title ?? song.title}" has ${stored.length} new variants.`, link: `/tracks/${track.id}` },
+        });
         if (!done) throw new JobCancelled();
-        await this.notifications.create(trx, { userId: track.user_id, type: 'success', title: 'Your song is ready', message: `"${track.title ?? song.title}" has ${versions.length} new variants.`, link: `/tracks/${track.id}` });
         return done;
-      });
+      };
+      const completed = hasExtras(track, song)
+        ? await this.db.transaction().execute(async (trx) => {
+            const done = await land(trx);
+            await this.landExtras(trx, track, song);
+            return done;
+          })
+        : await land(this.db);
       await this.events.publish(completed);
       this.report(completed, 'generation_completed');
       return completed.result ?? undefined;
@@ -220,13 +239,9 @@ export class GenerationService implements OnApplicationShutdown {
     if (track.persona_id) await this.personas.recordUse(trx, track.persona_id);
     // The master's lyric timing (variant metadata.timestamped_lyrics) reaches the track by the trigger of
     // migration 0016 (mirror_master_lyric_timing), which also follows later master changes.
-    const master = song.variants.find((v) => v.variantIndex === 0) ?? song.variants[0];
-    const meta = (master?.metadata ?? {}) as { video_url?: unknown; video?: unknown };
     // Providers that render a video (Suno's clips carry video_url) put it in the variant's metadata.
-    if (typeof meta.video_url === 'string' && /^https?:\/\//.test(meta.video_url)) {
-      const video = meta.video && typeof meta.video === 'object' ? (meta.video as Record<string, unknown>) : {};
-      await this.media.updateVideoMetadata(trx, track.id, meta.video_url, { ...video, source: 'provider', variant_index: master!.variantIndex });
-    }
+    const video = masterVideo(song);
+    if (video) await this.media.updateVideoMetadata(trx, track.id, video.url, { ...video.video, source: 'provider', variant_index: video.variantIndex });
   }
 
   private async onFailure(job: Job, track: Track, error: unknown): Promise<undefined> {
@@ -255,9 +270,8 @@ export class GenerationService implements OnApplicationShutdown {
   }
 
   private async progress(job: Job, trackId: string, percent: number, queueJob?: QueueJob): Promise<void> {
-    const value = await this.jobs.setProgress(this.db, job.id, percent);
+    const value = await this.jobs.setTrackJobProgress(this.db, job.id, trackId, percent);
     if (value === undefined) return;
-    await this.tracks.setStatus(this.db, trackId, 'processing', { progress: value });
     await queueJob?.updateProgress(value);
     await this.events.publish({ ...job, status: 'processing', progress: value });
   }

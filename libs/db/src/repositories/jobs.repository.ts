@@ -1,5 +1,22 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, Job, JobStatusColumn, NewJob } from '../schema.js';
+import type { DB, Job, JobStatusColumn, NewJob, Track } from '../schema.js';
+import { callerClaims, type Identity } from '../identity.js';
+
+/** A whole submission for submit_job (migration 0035): rows as JSON objects of their columns. */
+export interface JobSubmissionRows {
+  idempotency?: { key: string; method: string; path: string; hash: string };
+  /** The domain row the job works on; its id becomes the job's resource_id. */
+  resource?: { table: string; values: Record<string, unknown> };
+  /** The job row's columns (user_id is the caller's). */
+  job: Record<string, unknown>;
+  /** charge_job's arguments; api_key_id: the caller's key (its mode picks production or test credits). */
+  charge: { prices: Record<string, number>; reason: string; slot_kinds: readonly string[]; count_generation: boolean; api_key_id?: string };
+}
+
+export type JobSubmissionOutcome =
+  | { state: 'new'; status: number; body: Record<string, unknown> }
+  | { state: 'replay'; status: number; body: Record<string, unknown> }
+  | { state: 'mismatch' };
 
 export interface JobListFilter {
   userId: string;
@@ -14,6 +31,19 @@ export class JobsRepository {
   /** The insert also writes the job's outbox row (trigger jobs_enqueue), in the same transaction. */
   insert(db: Kysely<DB>, job: NewJob): Promise<Job> {
     return db.insertInto('jobs').values(job).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /**
+   * The whole submission in one statement and one round trip (submit_job, migration 0035): as the
+   * caller under RLS, idempotency claim or replay, domain row, job row (+ outbox by trigger), limits
+   * and debit, stored response. Run on the pool, not inside a transaction: the statement is its own
+   * transaction, and any error rolls all of it back.
+   */
+  async submit(db: Kysely<DB>, identity: Identity, rows: JobSubmissionRows): Promise<JobSubmissionOutcome> {
+    const { rows: result } = await sql<{ r: JobSubmissionOutcome }>`select public.submit_job(${JSON.stringify(callerClaims(identity))}::jsonb, ${
+      rows.idempotency ? JSON.stringify(rows.idempotency) : null
+    }::jsonb, ${rows.resource?.table ?? null}, ${rows.resource ? JSON.stringify(rows.resource.values) : null}::jsonb, ${JSON.stringify(rows.job)}::jsonb, ${JSON.stringify(rows.charge)}::jsonb) as r`.execute(db);
+    return result[0]!.r;
   }
 
   findById(db: Kysely<DB>, id: string): Promise<Job | undefined> {
@@ -49,6 +79,42 @@ export class JobsRepository {
       .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /**
+   * claim() of a job whose resource is a track, and that track marked processing at `trackProgress` %,
+   * in one statement; the track is returned with it. The track is only touched when the job is the
+   * message's user's and its resource is a track of theirs; track is undefined otherwise (or deleted).
+   */
+  async claimTrackJob(db: Kysely<DB>, id: string, userId: string, trackProgress: number): Promise<{ job: Job; track: Track | undefined } | undefined> {
+    const { rows } = await sql<Job & { claimed_track: Record<string, unknown> | null }>`
+      with claimed as (
+        update jobs set status = 'processing', attempts = attempts + 1, started_at = coalesce(started_at, now()), error = null
+         where id = ${id}::uuid and status in ('pending', 'processing') and attempts < max_attempts
+        returning *
+      ), track as (
+        update tracks t set status = 'processing', progress_percent = ${trackProgress}::int
+          from claimed c
+         where c.resource_type = 'track' and t.id = c.resource_id and c.user_id = ${userId}::uuid and t.user_id = c.user_id
+        returning t.*
+      )
+      select claimed.*, (select to_jsonb(track) from track) as claimed_track from claimed`.execute(db);
+    const row = rows[0];
+    if (!row) return undefined;
+    const { claimed_track, ...job } = row;
+    return { job: job as Job, track: claimed_track ? reviveTimestamps<Track>(claimed_track) : undefined };
+  }
+
+  /** setProgress() and the job's track's progress (status processing) in one statement. */
+  async setTrackJobProgress(db: Kysely<DB>, id: string, trackId: string, progress: number): Promise<number | undefined> {
+    const { rows } = await sql<{ progress: number }>`
+      with j as (
+        update jobs set progress = greatest(progress, ${progress}::int) where id = ${id}::uuid and status = 'processing' returning progress
+      ), t as (
+        update tracks set status = 'processing', progress_percent = (select progress from j) where id = ${trackId}::uuid and exists (select 1 from j)
+      )
+      select progress from j`.execute(db);
+    return rows[0]?.progress;
   }
 
   /** Progress never goes backwards within an attempt. Returns the new value, or undefined if the job is no longer running. */
@@ -128,4 +194,11 @@ export class JobsRepository {
     if (ids.length === 0) return;
     await db.updateTable('jobs').set({ updated_at: sql`now()` }).where('id', 'in', ids).execute();
   }
+}
+
+/** A row read back as JSON (to_jsonb): its timestamp columns (`*_at`, `*_at_<source>`) as Dates again, as the driver gives them. */
+function reviveTimestamps<T>(row: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = /_at(_[a-z]+)?$/.test(k) && typeof v === 'string' ? new Date(v) : v;
+  return out as T;
 }

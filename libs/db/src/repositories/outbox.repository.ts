@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import pg from 'pg';
 import type { DB } from '../schema.js';
 
 export interface OutboxRow {
@@ -27,6 +28,49 @@ export class OutboxRepository {
       .skipLocked()
       .execute();
     return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  }
+
+  /**
+   * One relay round in two round trips (BEGIN + the locking read as one simple-protocol message; the
+   * marks + COMMIT as another), where a Kysely transaction takes four: locks a batch of unpublished rows,
+   * lets `publish` put them on the queue (it returns the ids it rejected), marks the rest published and
+   * the rejected ones dead-lettered, and commits. When `publish` throws, the round rolls back (the rows
+   * stay unpublished) and the error is rethrown. Only numbers are written into the SQL text. Returns the
+   * number of rows locked.
+   */
+  async relayBatch(pool: pg.Pool, limit: number, publish: (rows: OutboxRow[]) => Promise<number[]>, rejectedReason: string): Promise<number> {
+    const client = await pool.connect();
+    let open = true; // until a COMMIT or ROLLBACK went through: such a connection is discarded, not reused
+    try {
+      const results = (await client.query(
+        `begin; select id, queue_name, job_name, queue_job_id, payload from public.outbox where published_at is null order by id limit ${Math.trunc(limit)} for update skip locked`,
+      )) as unknown as pg.QueryResult[];
+      const rows = results[1]!.rows.map((r) => ({ ...r, id: Number(r.id) })) as OutboxRow[];
+      if (rows.length === 0) {
+        await client.query('commit');
+        open = false;
+        return 0;
+      }
+      let rejected: number[];
+      try {
+        rejected = await publish(rows);
+      } catch (error) {
+        await client.query('rollback');
+        open = false;
+        throw error;
+      }
+      const ids = (list: number[]) => `'{${list.map((id) => Math.trunc(id)).join(',')}}'::bigint[]`;
+      const published = rows.map((r) => r.id).filter((id) => !rejected.includes(id));
+      await client.query(
+        `update public.outbox set published_at = now() where id = any(${ids(published)});` +
+          (rejected.length ? ` update public.outbox set published_at = now(), last_error = ${pg.Client.prototype.escapeLiteral(rejectedReason)} where id = any(${ids(rejected)});` : '') +
+          ' commit',
+      );
+      open = false;
+      return rows.length;
+    } finally {
+      client.release(open ? new Error('outbox relay round ended inside its transaction') : undefined);
+    }
   }
 
   async markPublished(trx: Kysely<DB>, ids: number[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, NewTrack, Track, TrackStatus, TrackVersion } from '../schema.js';
+import type { DB, Job, NewTrack, Track, TrackStatus, TrackVersion } from '../schema.js';
 
 export interface GeneratedVariant {
   variantIndex: number;
@@ -88,6 +88,22 @@ export class TracksRepository {
       .where('id', '=', trackId)
       .execute();
     return rows.sort((a, b) => a.variant_index - b.variant_index);
+  }
+
+  /**
+   * A generation's completion transaction in one statement (complete_generation, migration 0036):
+   * what saveGeneration + JobsRepository.complete + the notification do, in one round trip. Undefined
+   * when the job is no longer processing (cancelled, or finished by a concurrent update): nothing lands.
+   */
+  async completeGeneration(
+    db: Kysely<DB>,
+    c: { jobId: string; trackId: string; variants: GeneratedVariant[]; trackFields: { hasVocals: boolean; modelName: string; title: string }; notification: { userId: string; type: string; title: string; message: string; link: string | null } },
+  ): Promise<Job | undefined> {
+    const variants = c.variants.map((v) => ({ variant_index: v.variantIndex, audio_url: v.audioUrl, cover_url: v.coverUrl, duration: Math.round(v.durationSeconds), lyrics: v.lyrics, metadata: v.metadata }));
+    const fields = { has_vocals: c.trackFields.hasVocals, model_name: c.trackFields.modelName, title: c.trackFields.title };
+    const n = c.notification;
+    const { rows } = await sql<Job>`select * from public.complete_generation(${c.jobId}::uuid, ${c.trackId}::uuid, ${JSON.stringify(variants)}::jsonb, ${JSON.stringify(fields)}::jsonb, ${JSON.stringify({ user_id: n.userId, type: n.type, title: n.title, message: n.message, link: n.link })}::jsonb)`.execute(db);
+    return rows[0];
   }
 
   async recordAttempt(db: Kysely<DB>, trackId: string, jobId: string, attempt: number, error: string): Promise<void> {
