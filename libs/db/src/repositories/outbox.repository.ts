@@ -43,7 +43,7 @@ export class OutboxRepository {
     let open = true; // until a COMMIT or ROLLBACK went through: such a connection is discarded, not reused
     try {
       const results = (await client.query(
-        `begin; select id, queue_name, job_name, queue_job_id, payload from public.outbox where published_at is null order by id limit ${Math.trunc(limit)} for update skip locked`,
+        `begin; select id, queue_name, job_name, queue_job_id, payload, priority from public.outbox where published_at is null order by id limit ${Math.trunc(limit)} for update skip locked`,
       )) as unknown as pg.QueryResult[];
       const rows = results[1]!.rows.map((r) => ({ ...r, id: Number(r.id) })) as OutboxRow[];
       if (rows.length === 0) {
