@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JobEvent } from '@muse/contracts';
-import { jobEventsStreamKey, type Logger, type Redis } from '@muse/platform';
+import { duplicateRedis, jobEventsStreamKey, type Logger, type Redis } from '@muse/platform';
 import type { GatewayConfig } from '../config.js';
 import { CONFIG, LOGGER, REDIS } from '../core/tokens.js';
 
@@ -36,7 +36,7 @@ export class JobStreamService implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     // Blocking reads need a connection of their own, one that waits for Redis rather than failing fast.
-    this.reader = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.reader = duplicateRedis(this.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.reader.on('error', () => undefined);
     void this.follow();
   }
