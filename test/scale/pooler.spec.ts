@@ -5,7 +5,7 @@
 // clients (no identity, no role, no named prepared statement), and the gateway works through it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { asUser, createDatabase, type Database } from '@muse/db';
+import { AccountsRepository, asUser, createDatabase, CreditsRepository, type Database } from '@muse/db';
 import { loadConfig } from '@muse/platform';
 import { createGateway, type Gateway } from '../../apps/api-gateway/src/bootstrap.js';
 import { GatewayConfig } from '../../apps/api-gateway/src/config.js';
@@ -90,6 +90,44 @@ describe('PgBouncer, transaction mode, one server connection', () => {
     expect(after.rows[0]).toEqual({ claims: null, role: 'postgres', pid: [...pids][0], prepared: 0 });
     const servers = (await bouncer.admin('SHOW SERVERS')).filter((s) => s.database === t.name);
     expect(servers.length).toBe(1);
+  });
+
+  it('measures what one accepted submission costs: Postgres round trips and transactions through the pooler, CPU', async () => {
+    // Numbers for deploy/CAPACITY.md. One caller, sequential, so the pooler's counters are ours alone.
+    const stats = async () => (await bouncer.admin('SHOW STATS')).find((r) => r.database === t.name) as Record<string, string>;
+    const carol = await call('POST', '/v1/auth/signup', undefined, { email: `carol-${Date.now()}@example.com`, password: 'a long password' });
+    const carolId = carol.body.user.id as string;
+    await new AccountsRepository().setPlan(t.db, carolId, 'premium'); // 10 concurrent generations
+    await new CreditsRepository().adjust(t.db, carolId, 1000, 'capacity measurement');
+    const token = carol.body.access_token as string;
+    const N = 10;
+    for (let i = 0; i < 5; i++) await call('GET', '/v1/jobs?limit=1', token); // warm caches (settings, JWT keys)
+    await new Promise((r) => setTimeout(r, 1200)); // the pooler's SHOW STATS totals move on its 1 s stats tick
+    const before = await stats();
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    for (let i = 0; i < N; i++) {
+      const res = await call('POST', '/v1/generations', token, { prompt: `measured ${i}`, duration_seconds: 5 }).catch(() => undefined);
+      if (res?.status !== 202) break;
+    }
+    const wall = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await stats();
+    const count = (await sql<{ n: number }>`select count(*)::int as n from public.jobs where user_id = ${carolId}::uuid`.execute(t.db)).rows[0]!.n;
+    const per = (k: string) => (Number(after[k]) - Number(before[k])) / count;
+    const measured = {
+      submissions: count,
+      queries_per_submission: per('total_query_count'),
+      transactions_per_submission: per('total_xact_count'),
+      cpu_ms_per_submission_gateway_and_client: (used.user + used.system) / 1000 / count,
+      wall_ms_per_submission_sequential: wall / count,
+      measured_at: new Date().toISOString(),
+    };
+    process.stdout.write(`capacity: ${JSON.stringify(measured)}\n`);
+    expect(count).toBe(N);
+    // Includes the relay's publish round (claim rows, mark published); a regression past this shows here.
+    expect(measured.queries_per_submission).toBeLessThan(30);
   });
 
   it('a failed transaction rolls its identity back too', async () => {
