@@ -295,7 +295,7 @@ describe('scale-out: 3 gateways, 2 of every worker, Redis Cluster, PgBouncer (tr
             await sleep(100);
           }
         }
-        await sleep(2500);
+        await sleep(4000);
       }
     });
 

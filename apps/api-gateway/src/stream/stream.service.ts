@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JobEvent } from '@muse/contracts';
 import { duplicateRedis, jobEventsStreamKey, type Logger, type Redis } from '@muse/platform';
 import type { GatewayConfig } from '../config.js';
@@ -24,8 +24,9 @@ const parse = (fields: string[]): JobEvent | undefined => {
  * clients of each user; a reconnecting client replays from its Last-Event-ID.
  */
 @Injectable()
-export class JobStreamService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobStreamService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly closers = new Set<() => void>();
   private readonly key: string;
   private reader?: Redis;
   private stopped = false;
@@ -79,6 +80,22 @@ export class JobStreamService implements OnApplicationBootstrap, OnApplicationSh
       const event = parse(fields);
       return event && event.user_id === userId ? [{ id, event }] : [];
     });
+  }
+
+  /**
+   * Registers how to end one open stream when this gateway shuts down; returns the unregister function.
+   * An SSE response never ends on its own, so the HTTP server could not close while one is open: on
+   * SIGTERM (rolling restart, scale-in) every stream is ended and its client resumes on another replica
+   * with Last-Event-ID, missing nothing.
+   */
+  onShutdown(close: () => void): () => void {
+    this.closers.add(close);
+    return () => this.closers.delete(close);
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const close of [...this.closers]) close();
+    this.closers.clear();
   }
 
   async onApplicationShutdown(): Promise<void> {
