@@ -357,7 +357,10 @@ describe('scale-out: 3 gateways, 2 of every worker, Redis Cluster, PgBouncer (tr
     expect(versions.rows).toHaveLength(done.length);
     for (const v of versions.rows) expect(v.n).toBe(2);
     const debits = await sql<{ job_id: string; n: number }>`select job_id, count(*)::int as n from public.credit_transactions where amount < 0 and job_id = any(${done.map((j) => j.id)}) group by job_id`.execute(t.db);
-    expect(debits.rows.filter((r) => r.n !== 1)).toEqual([]);
+    // One debit per job; the retried job was refunded when it failed and paid again on retry (README).
+    expect(debits.rows.filter((r) => r.n !== (r.job_id === retried ? 2 : 1))).toEqual([]);
+    const refunds = await sql<{ n: number }>`select count(*)::int as n from public.credit_transactions where refund_of is not null and job_id = ${retried}::uuid`.execute(t.db);
+    expect(refunds.rows[0]!.n).toBe(1);
     const unpublished = await sql<{ n: number }>`select count(*)::int as n from public.outbox where published_at is null`.execute(t.db);
     expect(unpublished.rows[0]!.n).toBe(0);
 
