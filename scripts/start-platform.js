@@ -127,8 +127,11 @@ async function stopAll(code) {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-await ensureDatabase(env.DATABASE_URL);
-const migrations = await runMigrations(env.DATABASE_URL);
+// Behind a transaction-mode pooler (DATABASE_URL → PgBouncer) the database is created and migrated
+// over DATABASE_DIRECT_URL: migrations hold a session advisory lock, which a pooler cannot keep.
+const directUrl = env.DATABASE_DIRECT_URL || env.DATABASE_URL;
+await ensureDatabase(directUrl);
+const migrations = await runMigrations(directUrl);
 log('migrations applied', { applied: migrations.applied, already_applied: migrations.skipped.length });
 await ensureStorage();
 

@@ -1,13 +1,32 @@
 import { z } from 'zod';
 import { QUEUE_PREFIX } from '@muse/contracts';
+import { parseRedisUrl } from './redis.js';
 
 /** Settings every service shares; each app extends this with its own. */
 export const BaseConfig = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/muse'),
+  /**
+   * A direct (not pooled) connection for migrations, which hold a session advisory lock; set it when
+   * DATABASE_URL points at PgBouncer or a cloud pooler in transaction mode. Defaults to DATABASE_URL.
+   */
+  DATABASE_DIRECT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /**
+   * One server (`redis://host:port`, `rediss://…`) or a Redis Cluster given by seed nodes
+   * (`redis+cluster://host:port,host:port`, `rediss+cluster://…`).
+   */
+  REDIS_URL: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseRedisUrl(v);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .default('redis://127.0.0.1:6379'),
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().min(1).default('S3RVER'),

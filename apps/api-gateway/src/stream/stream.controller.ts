@@ -45,9 +45,12 @@ export class StreamController {
       held.forEach(send);
     }
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    // This gateway shutting down ends the stream; the client reconnects elsewhere with its Last-Event-ID.
+    const unregister = this.stream.onShutdown(() => res.end());
     req.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unregister();
     });
   }
 }

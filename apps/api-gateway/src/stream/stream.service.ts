@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JobEvent, NotificationEvent } from '@muse/contracts';
-import { jobEventsStreamKey, type Logger, type Redis } from '@muse/platform';
+import { duplicateRedis, jobEventsStreamKey, type Logger, type Redis } from '@muse/platform';
 import type { GatewayConfig } from '../config.js';
 import { CONFIG, LOGGER, REDIS } from '../core/tokens.js';
 
@@ -29,8 +29,9 @@ const parse = (fields: string[]): JobEvent | NotificationEvent | undefined => {
  * clients of each user; a reconnecting client replays from its Last-Event-ID.
  */
 @Injectable()
-export class JobStreamService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobStreamService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly closers = new Set<() => void>();
   private readonly key: string;
   private reader?: Redis;
   private stopped = false;
@@ -41,7 +42,7 @@ export class JobStreamService implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     // Blocking reads need a connection of their own, one that waits for Redis rather than failing fast.
-    this.reader = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.reader = duplicateRedis(this.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.reader.on('error', () => undefined);
     void this.follow();
   }
@@ -84,6 +85,22 @@ export class JobStreamService implements OnApplicationBootstrap, OnApplicationSh
       const event = parse(fields);
       return event && event.user_id === userId ? [{ id, event }] : [];
     });
+  }
+
+  /**
+   * Registers how to end one open stream when this gateway shuts down; returns the unregister function.
+   * An SSE response never ends on its own, so the HTTP server could not close while one is open: on
+   * SIGTERM (rolling restart, scale-in) every stream is ended and its client resumes on another replica
+   * with Last-Event-ID, missing nothing.
+   */
+  onShutdown(close: () => void): () => void {
+    this.closers.add(close);
+    return () => this.closers.delete(close);
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const close of [...this.closers]) close();
+    this.closers.clear();
   }
 
   async onApplicationShutdown(): Promise<void> {
