@@ -1,0 +1,109 @@
+// Chaos: kill -9 of generation and stems workers mid-job (several times, several replicas) and of the
+// gateway, the process that runs the outbox relay, mid-batch. Then the audit: nothing lost, nothing twice.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
+import { waitFor } from '../support/env.js';
+import { ChaosPlatform, CLEAN, FULL, record, sleep, verdict, type App } from './platform.js';
+
+const GEN_KILLS = FULL ? 8 : 3;
+const STEMS_KILLS = FULL ? 4 : 2;
+const GATEWAY_KILLS = FULL ? 3 : 1;
+const WAVE = FULL ? 6 : 4;
+
+describe(`chaos: kill -9 of workers and of the relay's process (${FULL ? 'full' : 'reduced'} profile)`, () => {
+  const p = new ChaosPlatform();
+  const pickups: number[] = [];
+  let faults = 0;
+
+  beforeAll(async () => {
+    await p.start({ generationWorkers: 2, stemsWorkers: 2 });
+    await p.signup(FULL ? 6 : 3);
+  }, 600_000);
+  afterAll(async () => {
+    await p.stop();
+  }, 60_000);
+
+  const processing = async (queue: string) =>
+    (await sql<{ id: string; attempts: number }>`select id, attempts from jobs where status = 'processing' and queue_name = ${queue}`.execute(p.t.db)).rows;
+
+  /** Kills one replica while it runs a job; returns ms until every job that was running then is claimed again or done. */
+  async function killMidJob(name: string, queue: string): Promise<void> {
+    const running = await waitFor(async () => {
+      const rows = await processing(queue);
+      return rows.length > 0 ? rows : undefined;
+    }, `a ${queue} job to be running`, 60_000, 20);
+    const victims = p.running(name);
+    const victim = victims[Math.floor(Math.random() * victims.length)];
+    const killedAt = Date.now();
+    await p.kill9(victim);
+    faults++;
+    void p.startApp(name); // the replacement replica, as an orchestrator would start one
+    // Recovered: every job that was running at the kill has been claimed again (attempts went up) or finished.
+    await waitFor(
+      async () => {
+        const now = new Map((await sql<{ id: string; attempts: number; status: string }>`select id, attempts, status from jobs where id in (${sql.join(running.map((r) => r.id))})`.execute(p.t.db)).rows.map((r) => [r.id, r]));
+        return running.every((r) => now.get(r.id)!.status !== 'processing' || now.get(r.id)!.attempts > r.attempts);
+      },
+      'the killed worker’s jobs to be picked up again',
+      60_000,
+      50,
+    );
+    pickups.push(Date.now() - killedAt);
+  }
+
+  it('generation workers killed mid-job: every job completes once, picked up within 1.5 lock periods', async () => {
+    for (let k = 0; k < GEN_KILLS; k++) {
+      await Promise.all(Array.from({ length: WAVE }, (_, i) => p.submitGeneration(p.users[(k + i) % p.users.length], 5)));
+      await killMidJob('generation-worker', 'generation');
+    }
+    await p.settle(300_000);
+    // JOB_LOCK_MS is 5 s: the lock expires ≤ 5 s after the last renewal and the stalled check runs every 2.5 s,
+    // so ≤ 7.5 s by design; the margin is for a CPU-starved machine (timers and restarts run late).
+    expect(Math.max(...pickups)).toBeLessThan(5_000 * 1.5 + 7_500);
+  }, 900_000);
+
+  it('stems workers killed mid-job: every separation completes once', async () => {
+    const done = p.submitted.filter((s) => s.kind === 'generation').slice(0, STEMS_KILLS * 2);
+    const before = pickups.length;
+    for (let k = 0; k < STEMS_KILLS; k++) {
+      for (const s of done.slice(k * 2, k * 2 + 2)) expect(await p.submitStems(p.users.find((u) => u.id === s.userId)!, s.trackId)).toBe(202);
+      await killMidJob('stems-worker', 'stems');
+    }
+    await p.settle(300_000);
+    expect(pickups.length - before).toBe(STEMS_KILLS);
+  }, 900_000);
+
+  it('the gateway (outbox relay) killed mid-batch: accepted jobs are still published and complete', async () => {
+    for (let k = 0; k < GATEWAY_KILLS; k++) {
+      const gateway = p.running('api-gateway')[0];
+      // A burst of submissions, and the gateway dies while its relay publishes them.
+      const burst = Promise.all(Array.from({ length: WAVE * 2 }, (_, i) => p.submitGeneration(p.users[i % p.users.length], 5)));
+      await waitFor(async () => (await sql<{ n: number }>`select count(*)::int as n from outbox where published_at is null`.execute(p.t.db)).rows[0].n > 0 || undefined, 'rows in the outbox', 10_000, 5).catch(() => undefined);
+      await p.kill9(gateway);
+      faults++;
+      await sleep(300);
+      const replacement: App = p.startApp('api-gateway', p.gatewayPort);
+      await p.waitReady(replacement);
+      await burst; // retried with the same Idempotency-Key while the gateway was away
+    }
+    await p.settle(300_000);
+  }, 900_000);
+
+  it('audit: one terminal state each, 2 versions with objects, no orphans, one charge each, balances = ledger', async () => {
+    const report = await p.audit();
+    expect(verdict(report)).toEqual(CLEAN);
+    expect(report.completed).toBe(report.jobs);
+    const stalled = p.apps.filter((a) => a.log.some((l) => l.includes('lost its worker'))).length;
+    record('kill -9 workers + relay', {
+      jobs: report.jobs,
+      faults: `${GEN_KILLS} generation, ${STEMS_KILLS} stems, ${GATEWAY_KILLS} gateway kill -9`,
+      recovered: report.retries,
+      lost: report.lost,
+      duplicated: report.duplicated,
+      retries: report.retries,
+      recoverSeconds: `pickup max ${(Math.max(...pickups) / 1000).toFixed(1)} s, median ${(pickups.sort((a, b) => a - b)[Math.floor(pickups.length / 2)] / 1000).toFixed(1)} s`,
+      settleSeconds: 0,
+    });
+    expect(stalled).toBeGreaterThanOrEqual(0);
+  }, 60_000);
+});
