@@ -246,14 +246,15 @@ export class ChaosPlatform {
   /** Submits a short song for a user; an accepted (202) job is recorded for the audit. Returns the status. */
   async submitGeneration(user: { id: string; token: string }, seconds = 5): Promise<number> {
     const key = `chaos-${++this.n}`;
-    for (let attempt = 0; ; attempt++) {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
       try {
         const res = await this.call('POST', '/v1/generations', { token: user.token, headers: { 'idempotency-key': key }, body: { prompt: `chaos song ${this.n} upbeat synth pop`, duration_seconds: seconds } });
         if (res.status === 202 && !this.submitted.some((x) => x.jobId === res.body.id)) this.submitted.push({ jobId: res.body.id, trackId: res.body.resource.id, userId: user.id, kind: 'generation' });
         return res.status;
       } catch (error) {
         // The connection broke (gateway restarting): the same Idempotency-Key makes the retry safe.
-        if (attempt >= 20) throw error;
+        if (Date.now() > deadline) throw error;
         await sleep(250);
       }
     }
