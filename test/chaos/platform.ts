@@ -389,12 +389,12 @@ export class ChaosPlatform {
  * Figures of one experiment into bench/chaos.md (a row per experiment, replaced on each run), when the run
  * is recorded: `npm run chaos` sets CHAOS_RECORD=1; the reduced profile in CI leaves the file alone.
  */
-export function record(experiment: string, figures: { jobs: number; faults: string; recovered: number; lost: number; duplicated: number; retries: number; recoverSeconds: string; settleSeconds: number }): void {
+export function record(experiment: string, figures: { jobs: number; faults: string; recovered: number; lost: number; duplicated: number; retries: number; recoverSeconds: string; runSeconds: number }): void {
   // eslint-disable-next-line no-console
   console.log(`chaos ${experiment}: ${JSON.stringify(figures)}`);
   if (!process.env.CHAOS_RECORD) return;
   const file = 'bench/chaos.md';
-  const row = `| ${experiment} | ${PROFILE} | ${figures.jobs} | ${figures.faults} | ${figures.recovered} | ${figures.lost} | ${figures.duplicated} | ${figures.retries} | ${figures.recoverSeconds} | ${figures.settleSeconds.toFixed(1)} |`;
+  const row = `| ${experiment} | ${PROFILE} | ${figures.jobs} | ${figures.faults} | ${figures.recovered} | ${figures.lost} | ${figures.duplicated} | ${figures.retries} | ${figures.recoverSeconds} | ${figures.runSeconds.toFixed(0)} |`;
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const lines = text.split('\n');
   const at = lines.findIndex((l) => l.startsWith(`| ${experiment} |`));
