@@ -18,7 +18,7 @@ import { serviceEnv, waitFor } from '../support/env.js';
 export const PROFILE = (process.env.CHAOS_PROFILE ?? 'reduced') === 'full' ? 'full' : 'reduced';
 export const FULL = PROFILE === 'full';
 /** Starting Nest apps on a busy shared machine can take a minute or more. */
-export const START_TIMEOUT_MS = Number(process.env.CHAOS_START_TIMEOUT_MS ?? 240_000);
+export const START_TIMEOUT_MS = Number(process.env.CHAOS_START_TIMEOUT_MS ?? 420_000);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

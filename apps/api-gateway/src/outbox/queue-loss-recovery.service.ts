@@ -44,8 +44,10 @@ export class QueueLossRecoveryService implements OnApplicationBootstrap, OnAppli
     this.sentinelKey = `${config.QUEUE_PREFIX}:queue-sentinel`;
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (this.config.QUEUE_LOSS_CHECK_MS === 0) return;
+    // The first check before the gateway serves: a Redis that lost its queues while no gateway ran is swept now.
+    await this.check().catch((error) => this.logger.warn({ err: error }, 'queue-loss check failed; will retry'));
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.check()
