@@ -4,6 +4,7 @@
 // broken JSON, 10 MB bodies. Every answer must be below 500; every refusal a problem+json without a stack
 // trace; a malformed write is refused (4xx); and no row changes anywhere.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { request } from 'node:http';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { sql } from 'kysely';
@@ -143,18 +144,38 @@ describe('fuzz: every public endpoint from /openapi.json', () => {
     });
   }
 
-  async function send(op: Operation, req: FuzzRequest): Promise<{ status: number; type: string; text: string }> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 20_000);
-    try {
-      const res = await fetch(`${h.base}${req.path}${req.query ? `?${req.query}` : ''}`, { method: op.method, headers: req.headers, body: op.method === 'GET' || op.method === 'HEAD' ? undefined : req.body, signal: controller.signal });
-      const type = res.headers.get('content-type') ?? '';
-      // A live stream (SSE) that opened is an answer; do not wait for it to end.
-      const text = type.startsWith('text/event-stream') ? (controller.abort(), '') : await res.text();
-      return { status: res.status, type, text };
-    } finally {
-      clearTimeout(timer);
-    }
+  /**
+   * One request on its own connection (node:http, no keep-alive), so a connection the server closes early
+   * (a 413 before a 10 MB upload finished) cannot fail the requests around it; the answer is read even when
+   * the upload was cut off.
+   */
+  function send(op: Operation, req: FuzzRequest): Promise<{ status: number; type: string; text: string }> {
+    const url = new URL(h.base);
+    return new Promise((resolve, reject) => {
+      const body = op.method === 'GET' ? undefined : req.body;
+      const headers: Record<string, string | number> = { ...req.headers };
+      if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+      const r = request({ host: url.hostname, port: url.port, method: op.method, path: `${req.path}${req.query ? `?${req.query}` : ''}`, headers, agent: false, timeout: 30_000 }, (res) => {
+        const type = String(res.headers['content-type'] ?? '');
+        if (type.startsWith('text/event-stream')) {
+          resolve({ status: res.statusCode!, type, text: '' });
+          r.destroy();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, type, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      });
+      r.on('timeout', () => r.destroy(new Error('no answer within 30 s')));
+      r.on('error', (error: NodeJS.ErrnoException) => {
+        // Writing the rest of a refused upload fails once the server has answered and closed: not an error.
+        if (error.code === 'EPIPE' || error.code === 'ECONNRESET') setTimeout(() => reject(error), 2_000);
+        else reject(error);
+      });
+      if (body !== undefined) r.write(body);
+      r.end();
+    });
   }
 
   const problems: string[] = [];
@@ -199,6 +220,7 @@ describe('fuzz: every public endpoint from /openapi.json', () => {
     const changed = Object.keys(after).filter((t) => after[t] !== before[t]).map((t) => `${t}: ${before[t]} → ${after[t]}`);
     // eslint-disable-next-line no-console
     console.log(`fuzz: ${operations.length} operations, ${sent} requests, ${problems.length} problems, seed ${SEED}`);
-    expect({ problems: [...new Set(problems)].slice(0, 40), changed }).toEqual({ problems: [], changed: [] });
+    const unique = [...new Set(problems)].sort((a, b) => Number(a.includes('no answer')) - Number(b.includes('no answer')));
+    expect({ problems: unique.slice(0, 40), changed }).toEqual({ problems: [], changed: [] });
   }, 1_800_000);
 });
