@@ -1,6 +1,7 @@
 // Chaos: Redis shut down without saving while jobs are queued, submissions during the outage, Redis back
 // EMPTY → every unfinished job is back on its queue within 10 s (the gateway's queue-loss recovery), and
 // all of them complete once. Then the same with AOF: Redis killed and restarted from its append-only file.
+// Then Redis out of memory with noeviction: submissions are still accepted into the outbox, nothing dropped.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -82,6 +83,26 @@ describe(`chaos: Redis lost and restarted (${FULL ? 'full' : 'reduced'} profile)
     await loseRedis({ aof: true });
   }, 1_500_000);
 
+  it('Redis out of memory (maxmemory, noeviction): submissions still accepted into the outbox, nothing dropped', async () => {
+    const admin = new Redis(p.redis.url, { maxRetriesPerRequest: 1 });
+    try {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await admin.config('SET', 'maxmemory', '1'); // below what is used: every write is refused with OOM
+      faults++;
+      const before = p.submitted.length;
+      for (let i = 0; i < DURING_OUTAGE * 2; i++) expect(await p.submitGeneration(p.users[i % p.users.length], 5)).toBe(202);
+      const held = (await sql<{ n: number }>`select count(*)::int as n from outbox where published_at is null`.execute(p.t.db)).rows[0].n;
+      expect(p.submitted.length - before).toBe(DURING_OUTAGE * 2);
+      expect(held).toBeGreaterThan(0); // waiting in Postgres, not lost
+      await sleep(3_000);
+      await admin.config('SET', 'maxmemory', '0');
+    } finally {
+      await admin.config('SET', 'maxmemory', '0').catch(() => undefined);
+      admin.disconnect();
+    }
+    await p.settle(1_200_000);
+  }, 1_500_000);
+
   it('audit: one terminal state each, 2 versions with objects, no orphans, one charge each, balances = ledger', async () => {
     const report = await p.audit();
     expect(verdict(report)).toEqual(CLEAN);
@@ -93,9 +114,9 @@ describe(`chaos: Redis lost and restarted (${FULL ? 'full' : 'reduced'} profile)
       .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     expect(metrics).toMatch(/job_recovery_seconds_count\{[^}]*cause="queue-lost"[^}]*\} [1-9]/);
     expect(recovered).toBeGreaterThan(0);
-    record('Redis lost (no save) + AOF restart', {
+    record('Redis lost (no save) + AOF restart + out of memory', {
       jobs: report.jobs,
-      faults: `${faults} Redis kills (1 empty restart, 1 AOF restart) during load, ${DURING_OUTAGE * 2} submissions during outages`,
+      faults: `2 Redis kills (1 empty restart, 1 AOF restart) and 1 maxmemory/noeviction phase during load, ${DURING_OUTAGE * 4} submissions while Redis was away or full`,
       recovered,
       lost: report.lost,
       duplicated: report.duplicated,
