@@ -117,6 +117,8 @@ export class ChaosPlatform {
   gatewayPort = 0;
   readonly apps: App[] = [];
   readonly submitted: Submitted[] = [];
+  /** 5xx answers seen by submissions (each retried with the same Idempotency-Key). */
+  serverErrors = 0;
   users: Array<{ id: string; token: string }> = [];
   private readonly s3dir = mkdtempSync(join(tmpdir(), 'muse-chaos-s3-'));
   private env: Record<string, string> = {};
@@ -251,6 +253,12 @@ export class ChaosPlatform {
       try {
         const res = await this.call('POST', '/v1/generations', { token: user.token, headers: { 'idempotency-key': key }, body: { prompt: `chaos song ${this.n} upbeat synth pop`, duration_seconds: seconds } });
         if (res.status === 202 && !this.submitted.some((x) => x.jobId === res.body.id)) this.submitted.push({ jobId: res.body.id, trackId: res.body.resource.id, userId: user.id, kind: 'generation' });
+        // A request whose database connection was cut answers 5xx; the client retries with the same key.
+        if (res.status >= 500 && Date.now() < deadline) {
+          this.serverErrors++;
+          await sleep(250);
+          continue;
+        }
         return res.status;
       } catch (error) {
         // The connection broke (gateway restarting): the same Idempotency-Key makes the retry safe.
