@@ -19,7 +19,7 @@ import {
 import { DASHBOARD_PATH, queueDashboard } from './admin-queues/queue-dashboard.js';
 import { AppModule } from './app.module.js';
 import { TokenService } from './auth/token.service.js';
-import { bodyParserErrorHandler, ProblemFilter } from './common/problem.filter.js';
+import { bodyParserErrorHandler, httpClientErrorHandler, ProblemFilter } from './common/problem.filter.js';
 import type { GatewayConfig } from './config.js';
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
 
@@ -50,6 +50,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     logger: false,
     abortOnError: false, // throw, so a wiring error is reported instead of a silent exit
   });
+  app.getHttpServer().on('clientError', httpClientErrorHandler);
   app.disable('x-powered-by');
   app.set('etag', false); // API responses are not conditional; hashing every body is wasted work
   app.set('trust proxy', 'loopback');

@@ -28,6 +28,8 @@ export const GatewayConfig = BaseConfig.extend({
   DEFAULT_MUSIC_PROVIDER: MusicProvider.default('local'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   STALE_JOB_SECONDS: z.coerce.number().int().min(5).max(86_400).default(120),
+  /** How often the gateway checks whether Redis lost its queues (restart without data, failover); 0 turns it off. */
+  QUEUE_LOSS_CHECK_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('1mb'),
   /**
    * Credits per job of a kind, JSON, merged over the defaults: `{"generation": 1, "stems": 2}`, or per plan:

@@ -5,7 +5,7 @@ import { JOBS, type JobName, type QueueName } from '@muse/contracts';
 import { requestContext } from './context.js';
 import { fromJobTelemetry, SpanKind, withSpan } from './tracing.js';
 import type { Logger } from './logger.js';
-import type { JobMetrics } from './metrics.js';
+import type { JobMetrics, RecoveryMetrics } from './metrics.js';
 import type { Redis } from './redis.js';
 
 export interface BullMqTransportOptions {
@@ -15,6 +15,8 @@ export interface BullMqTransportOptions {
   concurrency: number;
   logger: Logger;
   metrics: JobMetrics;
+  /** Counts jobs this worker's stalled check handed back (their worker died or lost its lock). */
+  recovery?: RecoveryMetrics;
   /** How long a job may run without renewing its lock before it counts as stalled (worker died). */
   lockDurationMs?: number;
   workerOptions?: Partial<WorkerOptions>;
@@ -39,12 +41,17 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
         lockDuration: this.options.lockDurationMs ?? 60_000,
-        // A dead worker's jobs come back within one lock period instead of BullMQ's fixed 30 s.
-        stalledInterval: Math.min(30_000, this.options.lockDurationMs ?? 30_000),
+        // A dead worker's lock expires at most one lock period after its last renewal; the stalled check runs
+        // every half period, so its jobs are back on the queue within 1.5 lock periods (not BullMQ's fixed 30 s).
+        stalledInterval: Math.min(30_000, Math.round((this.options.lockDurationMs ?? 60_000) / 2)),
         maxStalledCount: 2,
         ...this.options.workerOptions,
       });
       worker.on('error', (error) => this.options.logger.error({ err: error, queue }, 'worker error'));
+      worker.on('stalled', (jobId) => {
+        this.options.recovery?.recovered.inc({ queue, cause: 'worker-lost' });
+        this.options.logger.warn({ job_id: jobId, queue }, 'job lost its worker (lock expired); back on the queue');
+      });
       this.workers.push(worker);
     }
     callback();

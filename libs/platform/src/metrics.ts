@@ -49,4 +49,28 @@ export function jobMetrics(registry: client.Registry) {
   };
 }
 export type JobMetrics = ReturnType<typeof jobMetrics>;
+
+/**
+ * Recovery of lost work: jobs handed back to a queue after a worker died (`cause="worker-lost"`, BullMQ's
+ * stalled check) or after Redis lost its queues (`cause="queue-lost"`, the gateway's recovery sweep), and how
+ * long it took from Redis answering again to every unfinished job being back on its queue.
+ */
+export function recoveryMetrics(registry: client.Registry) {
+  return {
+    recovered: new client.Counter({
+      name: 'jobs_recovered_total',
+      help: 'Jobs put back on their queue after their worker or their queue entry was lost',
+      labelNames: ['queue', 'cause'] as const,
+      registers: [registry],
+    }),
+    timeToRecover: new client.Histogram({
+      name: 'job_recovery_seconds',
+      help: 'Time from a loss being noticed to every affected job being back on its queue',
+      labelNames: ['cause'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+  };
+}
+export type RecoveryMetrics = ReturnType<typeof recoveryMetrics>;
 export { client as promClient };

@@ -7,7 +7,7 @@ import type { QueueName } from '@muse/contracts';
 import { BullMqTransport } from './bullmq-transport.js';
 import { BaseConfig } from './config.js';
 import { OperationsModule } from './health.js';
-import { createMetricsRegistry, jobMetrics } from './metrics.js';
+import { createMetricsRegistry, jobMetrics, recoveryMetrics } from './metrics.js';
 import { createResources, resourceProviders, RESOURCE_TOKENS, type PlatformResources } from './resources.js';
 import { initTracing } from './tracing.js';
 
@@ -65,6 +65,7 @@ export async function startWorkerService(options: {
         lockDurationMs: config.JOB_LOCK_MS,
         logger,
         metrics: jobMetrics(registry),
+        recovery: recoveryMetrics(registry),
       }),
     },
     { inheritAppConfig: true },

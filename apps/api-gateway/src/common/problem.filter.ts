@@ -1,5 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '@muse/platform';
 import { featureProblem } from '../credits/feature-problem.js';
 import { Problem, titleFor } from './problem.js';
@@ -46,4 +47,24 @@ export function bodyParserErrorHandler(err: { type?: string; status?: number }, 
           ? new Problem(415, 'unsupported-encoding', 'unsupported content encoding or charset')
           : new Problem(err.status, 'bad-request', 'the request body could not be read');
   res.status(problem.getStatus()).type('application/problem+json').send(JSON.stringify(problem.toBody(req.originalUrl)));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (headers over the size limit, a malformed
+ * request line or header) get a problem+json answer too, instead of Node's bare status line.
+ */
+export function httpClientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const problem =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new Problem(431, 'headers-too-large', 'the request line or headers are larger than allowed')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new Problem(408, 'request-timeout', 'the request took too long to arrive')
+        : new Problem(400, 'bad-request', 'the request could not be parsed');
+  const body = JSON.stringify(problem.toBody());
+  const reason = problem.getStatus() === 431 ? 'Request Header Fields Too Large' : problem.getStatus() === 408 ? 'Request Timeout' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${problem.getStatus()} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }

@@ -190,6 +190,20 @@ export class JobsRepository {
       .execute();
   }
 
+  /**
+   * One page (by id) of the pending or processing jobs with no unpublished outbox row (those go out anyway),
+   * for the queue-loss recovery sweep.
+   */
+  unfinishedPage(db: Kysely<DB>, afterId: string | undefined, limit: number): Promise<Array<Pick<Job, 'id' | 'user_id' | 'queue_name' | 'job_name' | 'correlation_id' | 'trace_parent'>>> {
+    let query = db
+      .selectFrom('jobs')
+      .select(['id', 'user_id', 'queue_name', 'job_name', 'correlation_id', 'trace_parent'])
+      .where('status', 'in', ['pending', 'processing'])
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('outbox').select(sql`1`.as('one')).where('outbox.published_at', 'is', null).whereRef('outbox.queue_job_id', '=', sql`jobs.id::text`))));
+    if (afterId) query = query.where('id', '>', afterId);
+    return query.orderBy('id').limit(limit).execute();
+  }
+
   async touch(db: Kysely<DB>, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await db.updateTable('jobs').set({ updated_at: sql`now()` }).where('id', 'in', ids).execute();

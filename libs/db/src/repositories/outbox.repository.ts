@@ -99,6 +99,15 @@ export class OutboxRepository {
       .execute();
   }
 
+  /** Several rows in one statement (the recovery sweep re-publishes a whole page at once). */
+  async insertMany(db: Kysely<DB>, rows: Array<Omit<OutboxRow, 'id'>>): Promise<void> {
+    if (rows.length === 0) return;
+    await db
+      .insertInto('outbox')
+      .values(rows.map((row) => ({ queue_name: row.queue_name, job_name: row.job_name, queue_job_id: row.queue_job_id, payload: JSON.stringify(row.payload) })))
+      .execute();
+  }
+
   async pendingCount(db: Kysely<DB>): Promise<{ count: number; oldestAgeSeconds: number }> {
     const row = await db
       .selectFrom('outbox')
