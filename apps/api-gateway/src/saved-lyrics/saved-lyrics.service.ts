@@ -1,18 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asUser, SavedLyricsRepository, type Database, type Identity } from '@muse/db';
-import { notFound, Problem, validationProblem } from '../common/problem.js';
+import { notFound, Problem } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
 import type { CreateSavedLyricsBody, ListSavedLyricsQuery, UpdateSavedLyricsBody } from './saved-lyrics.schemas.js';
-
-/** Cursor of a saved-lyrics page: the last row's created_at with its microseconds (a millisecond cursor would skip rows) and id. */
-const encodeCursor = (at: string, id: string) => Buffer.from(`${at}|${id}`).toString('base64url');
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || !at || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at)) {
-    throw validationProblem([{ path: 'query.cursor', message: 'not a cursor this API issued' }]);
-  }
-  return { createdAt: at, id };
-}
+import { decodeCursor, encodeCursor } from '../common/keyset-cursor.js';
 
 /** Saved lyrics: every read and write runs as the caller, so RLS (saved_lyrics_own) keeps each user to their rows. */
 @Injectable()
@@ -20,11 +11,11 @@ export class SavedLyricsService {
   constructor(@Inject(DATABASE) private readonly db: Database, private readonly saved: SavedLyricsRepository) {}
 
   async list(identity: Identity, q: ListSavedLyricsQuery) {
-    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const after = decodeCursor(q.cursor);
     const rows = await asUser(this.db, identity, (trx) => this.saved.list(trx, { limit: q.limit + 1, after, folder: q.folder, favorite: q.favorite }));
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
-    return { data: page.map(({ cursor_at: _c, ...row }) => row), next_cursor: rows.length > q.limit && last ? encodeCursor(last.cursor_at, last.id) : null };
+    return { data: page.map(({ cursor_at: _c, ...row }) => row), next_cursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null };
   }
 
   create(identity: Identity, body: CreateSavedLyricsBody) {

@@ -1,21 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { asUser, WebhooksRepository, type Database, type Identity } from '@muse/db';
-import { notFound, validationProblem } from '../common/problem.js';
+import { notFound } from '../common/problem.js';
 import { DATABASE } from '../core/tokens.js';
 import { presentRow } from '../jobs/job.presenter.js';
 import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 import type { ListWebhookDeliveriesQuery } from './webhook-deliveries.schemas.js';
-
-/** Cursor of a deliveries page: the last row's created_at (microseconds) and id. */
-const encodeCursor = (at: string, id: string) => Buffer.from(`${at}|${id}`).toString('base64url');
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || !at || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at)) {
-    throw validationProblem([{ path: 'query.cursor', message: 'not a cursor this API issued' }]);
-  }
-  return { createdAt: at, id };
-}
+import { decodeCursor, encodeCursor } from '../common/keyset-cursor.js';
 
 /**
  * The user's side of outbound webhooks: the signing secret (shown once), the delivery log and
@@ -42,13 +33,13 @@ export class WebhookDeliveriesService {
   }
 
   async list(identity: Identity, q: ListWebhookDeliveriesQuery) {
-    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const after = decodeCursor(q.cursor);
     const rows = await asUser(this.db, identity, (trx) => this.webhooks.list(trx, { limit: q.limit + 1, after, jobId: q.job_id, status: q.status }));
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     return {
       data: page.map(({ cursor_at: _c, ...row }) => presentRow(row)),
-      next_cursor: rows.length > q.limit && last ? encodeCursor(last.cursor_at, last.id) : null,
+      next_cursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null,
     };
   }
 
