@@ -130,7 +130,7 @@ describe('fuzz: every public endpoint from /openapi.json', () => {
       headers: headerArb(user, tokens),
       body: op.hasBody ? fc.option(bodyArb, { nil: undefined, freq: 8 }) : fc.constant(undefined),
     });
-    return fc.sample(arb, { numRuns: RUNS, seed }).map((r) => {
+    return fc.sample(arb, { numRuns: Math.ceil(RUNS * 1.25), seed }).map((r) => {
       let i = 0;
       const path = op.path.replace(/\{[^}]+\}/g, () => {
         const v = r.params[i++ % 4];
@@ -141,7 +141,11 @@ describe('fuzz: every public endpoint from /openapi.json', () => {
       for (const [k, v] of Object.entries(r.headers)) if (v) headers[k] = v;
       if (r.body) headers['content-type'] = r.body.type;
       return { path, query: r.query, headers, body: r.body?.body, what: r.body?.what ?? 'no body' };
-    });
+    })
+      // A write that takes no body nor path parameter (POST /v1/me/webhook-secret, …/read-all), sent without a
+      // body by the signed-in user, is a well-formed request: it may write, so it is no fuzz input.
+      .filter((q) => !(op.method !== 'GET' && !op.path.includes('{') && q.body === undefined && q.headers.authorization === `Bearer ${user.token}`))
+      .slice(0, RUNS);
   }
 
   /**
@@ -209,6 +213,8 @@ describe('fuzz: every public endpoint from /openapi.json', () => {
             try {
               judge(op, req, await send(op, req));
             } catch (error) {
+              // A path node:http itself refuses to send (a raw space) never reaches the gateway: no input of ours.
+              if ((error as NodeJS.ErrnoException).code === 'ERR_UNESCAPED_CHARACTERS') return;
               problems.push(`${op.method} ${req.path.slice(0, 100)} [${req.what}] → no answer: ${(error as Error).message}`);
             }
           }),

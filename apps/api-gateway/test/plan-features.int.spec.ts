@@ -133,8 +133,14 @@ describe('plan features and priority', () => {
     await t.db.updateTable('subscription_plans').set({ features: JSON.stringify({ stems: false, wav: false, upscale: false, commercial_use: false }) }).where('name', '=', 'free').execute();
   });
 
-  it('takes premium jobs before standard jobs waiting on the same queue', async () => {
+  /** An empty queue with no unfinished job of an earlier test left for a recovery sweep to put back on it. */
+  const emptyQueue = async () => {
+    await t.db.updateTable('jobs').set({ status: 'cancelled' }).where('status', 'in', ['pending', 'processing']).execute();
     await queue.obliterate({ force: true });
+  };
+
+  it('takes premium jobs before standard jobs waiting on the same queue', async () => {
+    await emptyQueue();
     await queue.pause();
     const standard = await signup('standard-unlimited');
     const premium = await signup('premium-unlimited');
@@ -149,7 +155,7 @@ describe('plan features and priority', () => {
   });
 
   it('ages a waiting standard job so a stream of premium jobs cannot starve it', async () => {
-    await queue.obliterate({ force: true });
+    await emptyQueue();
     await queue.pause();
     const standard = await signup('standard-unlimited');
     const premium = await signup('premium-unlimited');

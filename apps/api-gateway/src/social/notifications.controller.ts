@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import { ListNotificationsQuery, UpdateNotificationBody } from '@muse/contracts';
 import type { Identity } from '@muse/db';
 import { AuthGuard, Caller } from '../auth/auth.guard.js';
-import { parseInput } from '../common/validation.js';
+import { parseEmptyBody, parseInput } from '../common/validation.js';
 import { parseId } from '../jobs/jobs.controller.js';
 import { NotificationsService } from './notifications.service.js';
 
@@ -23,7 +24,8 @@ export class NotificationsController {
 
   @Post('read-all')
   @HttpCode(200)
-  readAll(@Caller() caller: Identity) {
+  readAll(@Caller() caller: Identity, @Req() req: Request) {
+    parseEmptyBody(req);
     return this.notifications.readAll(caller);
   }
 

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import type { Identity } from '@muse/db';
 import { AuthGuard, Caller } from '../auth/auth.guard.js';
-import { parseInput } from '../common/validation.js';
+import { parseEmptyBody, parseInput } from '../common/validation.js';
 import { parseId } from '../jobs/jobs.controller.js';
-import { CreateWebhookSecretBody, ListWebhookDeliveriesQuery } from './webhook-deliveries.schemas.js';
+import { ListWebhookDeliveriesQuery } from './webhook-deliveries.schemas.js';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 
 @Controller('v1/me/webhook-secret')
@@ -13,8 +14,8 @@ export class WebhookSecretController {
 
   @Post()
   @HttpCode(201)
-  create(@Caller() caller: Identity, @Body() body: unknown) {
-    parseInput(CreateWebhookSecretBody, body ?? {}, 'body');
+  create(@Caller() caller: Identity, @Req() req: Request) {
+    parseEmptyBody(req);
     return this.deliveries.createSecret(caller);
   }
 }

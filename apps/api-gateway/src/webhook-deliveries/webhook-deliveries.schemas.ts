@@ -8,5 +8,3 @@ export const ListWebhookDeliveriesQuery = Pagination.extend({
 });
 export type ListWebhookDeliveriesQuery = z.infer<typeof ListWebhookDeliveriesQuery>;
 
-/** POST /v1/me/webhook-secret takes no fields (an empty object or no body). */
-export const CreateWebhookSecretBody = z.strictObject({});
