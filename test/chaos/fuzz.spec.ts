@@ -13,7 +13,9 @@ import { TEST_JWT_SECRET } from '../support/env.js';
 import { FULL } from './platform.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? (FULL ? 400 : 200));
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+// The reduced profile (CI's) replays one seed so a red run is a regression, not a new draw; the full
+// profile (`npm run chaos`) draws a new seed each run to find what no fixed seed covers.
+const SEED = Number(process.env.FUZZ_SEED ?? (FULL ? Date.now() % 2 ** 31 : 1106686238));
 const CONCURRENCY = 6;
 
 interface Operation {
@@ -54,7 +56,9 @@ function deepJson(depth: number): string {
 const bodyArb: fc.Arbitrary<{ body: string | Buffer; type: string; what: string }> = fc.oneof(
   fc.record({ unknownKey: fc.string({ minLength: 1, maxLength: 20 }).map((k) => `__fuzz_${k}`), v: value, extra: fc.dictionary(fc.constantFrom('prompt', 'duration_seconds', 'email', 'password', 'name', 'title', 'limit', 'track_id', 'mode', 'kind', 'provider', 'is_public', 'lyrics', 'chain', 'preset_id', 'amount', 'size_bytes'), value) }).map((r) => ({ body: JSON.stringify({ ...r.extra, [r.unknownKey]: r.v }), type: 'application/json', what: 'unknown field' })),
   fc.dictionary(fc.constantFrom('prompt', 'duration_seconds', 'email', 'password', 'name', 'title', 'track_id', 'mode', 'kind', 'provider', 'content', 'style', 'mood'), fc.oneof(numberish, fc.boolean(), fc.constant(null), fc.array(numberish)), { minKeys: 1 }).map((o) => ({ body: JSON.stringify(o), type: 'application/json', what: 'wrong types' })),
-  value.map((v) => ({ body: JSON.stringify(v) ?? 'undefined', type: 'application/json', what: 'not an object' })),
+  value
+    .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)) // an object (`{}` included) is no "not an object"
+    .map((v) => ({ body: JSON.stringify(v) ?? 'undefined', type: 'application/json', what: 'not an object' })),
   fc.constantFrom('{"a":', '{', '"', '{"a":1,}', "{'a':1}", 'NaN', '\u0000', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}').map((b) => ({ body: b, type: 'application/json', what: 'broken JSON' })),
   fc.integer({ min: 1000, max: 100_000 }).map((d) => ({ body: deepJson(d), type: 'application/json', what: `deep JSON ${d}` })),
   fc.tuple(fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'audio/mpeg', 'application/json; charset=utf-16', 'application/merge-patch+json'), nasty).map(([t, s]) => ({ body: s, type: t, what: `content-type ${t}` })),
@@ -105,6 +109,8 @@ describe('fuzz: every public endpoint from /openapi.json', () => {
     tokens.garbage = 'a.b.c';
     const spec = (await (await fetch(`${h.base}/openapi.json`)).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
     for (const [path, item] of Object.entries(spec.paths)) {
+      // Health probes answer the platform's state (a 503 when a dependency is slow), not the caller's input.
+      if (path.startsWith('/health/')) continue;
       for (const [method, op] of Object.entries(item)) {
         if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
         operations.push({ method: method.toUpperCase(), path, hasBody: method !== 'get' && method !== 'delete' ? true : Boolean(op.requestBody) });

@@ -91,7 +91,9 @@ describe(`chaos: kill -9 of workers and of the relay's process (${FULL ? 'full' 
     // A random replica may hold no job at the kill; kill again until at least one job was taken from a dead worker.
     for (let k = 0; k < GEN_KILLS || (k < GEN_KILLS + 3 && (await pickupsOf('generation')).length === 0); k++) {
       if (k >= GEN_KILLS) await p.settle(600_000); // let the re-run happen before deciding to kill again
-      await Promise.all(Array.from({ length: WAVE }, (_, i) => p.submitGeneration(p.users[(k + i) % p.users.length], 5)));
+      // 45-second songs: long enough to be mid-render when the kill lands even on a quiet machine (5-second ones
+      // finished before it, and a kill that hits no running job measures no pickup).
+      await Promise.all(Array.from({ length: WAVE }, (_, i) => p.submitGeneration(p.users[(k + i) % p.users.length], 45)));
       await killMidJob('generation-worker', 'generation');
     }
     await p.settle(600_000);

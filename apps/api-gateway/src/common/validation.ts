@@ -18,13 +18,17 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
 }
 
 /**
- * Endpoints that take no body: a body sent anyway is refused, not ignored — `{}` as JSON is the only
- * one accepted. A non-JSON body never reaches `req.body` (the JSON parser skips it), so its presence is
- * read from the headers (a stray non-JSON content type counts as one).
+ * Endpoints that take no body: a body sent anyway is refused, not ignored. Either nothing is sent (no
+ * body, no content type) or exactly `{}` as UTF-8 JSON. A body the JSON parser did not read (another
+ * type, an empty one under a JSON type) never reaches `req.body`, so its presence is read from the headers.
  */
 export function parseEmptyBody(req: { headers: Record<string, string | string[] | undefined>; body?: unknown }): void {
-  const sent = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined || req.headers['content-type'] !== undefined;
+  const type = req.headers['content-type'];
+  const sent = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined || type !== undefined;
   if (!sent) return;
-  if (!/^application\/json\s*(;|$)/i.test(String(req.headers['content-type'] ?? ''))) throw new Problem(415, 'unsupported-media-type', 'this endpoint takes no body (or {} as application/json)');
-  parseInput(z.strictObject({}), req.body ?? {}, 'body');
+  if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(String(type ?? ''))) {
+    throw new Problem(415, 'unsupported-media-type', 'this endpoint takes no body, or {} as application/json');
+  }
+  if (req.body === undefined) throw validationProblem([{ path: 'body', message: 'an empty body is not JSON: send {} or no content type' }]);
+  parseInput(z.strictObject({}), req.body, 'body');
 }
