@@ -31,10 +31,67 @@ async function waitReady(base) {
   throw new Error('gateway did not become ready');
 }
 
-/** CPU seconds (user + system) a process has used so far. */
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
 function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** Every process named `postgres` (the server's backends), pid → CPU seconds. */
+function postgresCpu() {
+  const out = new Map();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') out.set(Number(pid), cpuSeconds(pid));
+    } catch {}
+  }
+  return out;
+}
+
+/**
+ * Where the machine's CPU goes during a measured phase: the gateway, this process (the load generator, and in
+ * the raw phase the raw script too), the Postgres backends that serve the bench database at the end of the
+ * phase (backends of other databases on the shared server are not counted) and redis-server. Started
+ * synchronously when measuring starts (after the warm-up, when every pool is open).
+ */
+function cpuMeter(gatewayPid, redisPid) {
+  const usage = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const start = { gateway: gatewayPid ? cpuSeconds(gatewayPid) : 0, bench: usage(), postgres: postgresCpu(), redis: redisPid ? cpuSeconds(redisPid) : 0 };
+  return {
+    /** CPU ms per operation, by process. */
+    async perOp(admin, ops) {
+      const end = { gateway: gatewayPid ? cpuSeconds(gatewayPid) : 0, bench: usage(), redis: redisPid ? cpuSeconds(redisPid) : 0 };
+      const pids = (await admin.query(`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)).rows.map((r) => r.pid);
+      const postgres = pids.reduce((sum, pid) => sum + (start.postgres.has(pid) ? cpuSeconds(pid) - start.postgres.get(pid) : 0), 0);
+      const ms = (x) => (x * 1000) / Math.max(1, ops);
+      return { gateway: ms(end.gateway - start.gateway), bench: ms(end.bench - start.bench), postgres: ms(postgres), redis: ms(end.redis - start.redis) };
+    },
+  };
+}
+
+/** The gateway's job_submissions_per_statement histogram so far: statements and submissions. */
+async function statementStats(base) {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const read = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { statements: read('job_submissions_per_statement_count'), submissions: read('job_submissions_per_statement_sum') };
+}
+
+async function redisServerPid() {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS);
+  try {
+    return Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]) || undefined;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 // The bench measures submission throughput, not plan limits (those are proven by the accounts and
@@ -55,7 +112,7 @@ const REQUEST = { prompt: 'benchmark anthem with drums and bass', genre: 'rock',
  * columns and values), the same credit charge (charge_job: debit, ledger row, limits, daily counter),
  * as the caller under RLS, in one transaction; then a direct queue add instead of an outbox row.
  */
-async function rawBaseline(url, prefix, users, clients) {
+async function rawBaseline(url, prefix, users, clients, meter) {
   const pool = new pg.Pool({ connectionString: url, max: clients });
   pool.on('error', () => undefined); // the scratch database is dropped with force at the end
   const queue = new Queue('generation', { connection: { url: REDIS }, prefix });
@@ -65,9 +122,10 @@ async function rawBaseline(url, prefix, users, clients) {
   const prices = JSON.stringify({ default: 1, bench: 1 });
   await pool.query('alter table public.jobs disable trigger jobs_enqueue');
   try {
-    return await closedLoop({
+    const result = await closedLoop({
       clients,
       seconds: SECONDS,
+      onMeasuring: meter.start,
       op: async (i) => {
         const user = users[i];
         const client = await pool.connect();
@@ -96,6 +154,8 @@ async function rawBaseline(url, prefix, users, clients) {
         await queue.add('generation.run', { jobId, userId: user.id, correlationId: jobId }, { jobId });
       },
     });
+    // before the pool ends: the meter counts the backends serving the database now
+    return { ...result, cpu: await meter.finish(result.ops) };
   } finally {
     await pool.query('alter table public.jobs enable trigger jobs_enqueue');
     await queue.obliterate({ force: true });
@@ -196,14 +256,20 @@ export async function gatewayBench() {
     // Platform and raw phases alternate (N, N, 2N, 2N), so a change in the machine's load during the
     // run falls on both sides of each ratio rather than on one.
     const runs = [];
+    const redisPid = await redisServerPid();
     for (const clients of [CLIENTS, maxClients]) {
-      let cpuAtStart = 0;
+      let meter;
+      const statementsBefore = await statementStats(base);
       const since = new Date();
-      const platform = await submitLoop(base, tokens, clients, SECONDS, () => (cpuAtStart = cpuSeconds(gateway.pid)));
-      const gatewayCpuMs = ((cpuSeconds(gateway.pid) - cpuAtStart) * 1000) / Math.max(1, platform.ops);
+      const platform = await submitLoop(base, tokens, clients, SECONDS, () => (meter = cpuMeter(gateway.pid, redisPid)));
+      platform.cpu = await meter.perOp(admin, platform.ops);
+      const statementsAfter = await statementStats(base);
+      platform.perStatement = (statementsAfter.submissions - statementsBefore.submissions) / Math.max(1, statementsAfter.statements - statementsBefore.statements);
+      const gatewayCpuMs = platform.cpu.gateway;
       await new Promise((r) => setTimeout(r, 300)); // the relay's last round
       const lag = await relayLag(db.url, prefix, since);
-      const raw = await rawBaseline(db.url, `${prefix}raw`, users, clients);
+      let rawMeter;
+      const raw = await rawBaseline(db.url, `${prefix}raw`, users, clients, { start: () => (rawMeter = cpuMeter(undefined, redisPid)), finish: (ops) => rawMeter.perOp(admin, ops) });
       runs.push({ clients, platform, lag, gatewayCpuMs, raw });
     }
     await stopGateway(gateway);
@@ -224,13 +290,13 @@ export async function gatewayBench() {
 
     const rows = [];
     for (const r of runs) {
-      rows.push([`gateway, ${r.clients} clients (HTTP, auth, rate limit, validation, idempotency-ready one-statement submission as the caller under RLS: track, job, outbox, credit charge; relay publishes to BullMQ)`, fmt(r.platform.perSecond), fmt(r.platform.p50, 2), fmt(r.platform.p99, 2), r.platform.errors, fmt(r.gatewayCpuMs, 2)]);
-      rows.push([`raw script, ${r.clients} clients (same track + job rows and credit charge as the caller in one pg transaction, then BullMQ add; same process)`, fmt(r.raw.perSecond), fmt(r.raw.p50, 2), fmt(r.raw.p99, 2), r.raw.errors, '']);
+      rows.push([`gateway, ${r.clients} clients (HTTP, auth, rate limit, validation, idempotency-ready one-statement submission as the caller under RLS: track, job, outbox, credit charge; relay publishes to BullMQ)`, fmt(r.platform.perSecond), fmt(r.platform.p50, 2), fmt(r.platform.p99, 2), r.platform.errors, fmt(r.platform.cpu.gateway, 2), fmt(r.platform.cpu.bench, 2), fmt(r.platform.cpu.postgres, 2), fmt(r.platform.cpu.redis, 2), fmt(r.platform.perStatement, 1)]);
+      rows.push([`raw script, ${r.clients} clients (same track + job rows and credit charge as the caller in one pg transaction, then BullMQ add; same process)`, fmt(r.raw.perSecond), fmt(r.raw.p50, 2), fmt(r.raw.p99, 2), r.raw.errors, '', fmt(r.raw.cpu.bench, 2), fmt(r.raw.cpu.postgres, 2), fmt(r.raw.cpu.redis, 2), '1']);
     }
     return {
       title: `Job submission: POST /v1/generations, ${CLIENTS} and ${maxClients} concurrent clients (one user each), ${SECONDS} s each`,
       rows,
-      header: ['path', 'accepted/s', 'p50 ms', 'p99 ms', 'errors', 'gateway CPU ms / job'],
+      header: ['path', 'accepted/s', 'p50 ms', 'p99 ms', 'errors', 'gateway CPU ms / job', 'load generator (+ raw script) CPU ms / job', 'Postgres backends CPU ms / job', 'Redis CPU ms / job', 'submissions per Postgres statement'],
       ratio: runs[0].platform.perSecond / runs[0].raw.perSecond,
       ratios: runs.map((r) => ({ clients: r.clients, ratio: r.platform.perSecond / r.raw.perSecond })),
       runs,

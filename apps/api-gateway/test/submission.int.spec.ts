@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { sql } from 'kysely';
-import { AccountsRepository, CreditsRepository } from '@muse/db';
+import { AccountsRepository, CreditsRepository, JobsRepository } from '@muse/db';
 import { loadConfig, presentJob } from '@muse/platform';
 import { StorageService } from '@muse/storage';
 import { createGateway, type Gateway } from '../src/bootstrap.js';
 import { QUEUES } from '../src/core/tokens.js';
+import { SubmissionBatcher, type SubmissionEntryError } from '../src/jobs/submission-batcher.js';
 import { GatewayConfig } from '../src/config.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { serviceEnv } from '../../../test/support/env.js';
@@ -157,5 +158,79 @@ describe('job submission in one statement', () => {
     });
     expect(denied).toBe('42501');
     expect(await counts()).toEqual(before);
+  });
+
+  describe('several submissions in one statement (submit_jobs, SubmissionBatcher)', () => {
+    const rowsFor = (userId: string, opts: { key?: string; prompt?: string; price?: number } = {}) => ({
+      idempotency: opts.key ? { key: opts.key, method: 'POST', path: '/v1/generations', hash: `hash-${opts.prompt ?? 'x'}` } : undefined,
+      resource: { table: 'tracks', values: { user_id: userId, prompt: opts.prompt ?? 'batched', provider: 'local' } },
+      job: { id: crypto.randomUUID(), kind: 'generation', queue_name: 'generation', job_name: 'generation.run', resource_type: 'track', provider: 'local', payload: {} },
+      charge: { prices: { default: opts.price ?? 1 }, reason: 'generation', slot_kinds: ['generation'], count_generation: true },
+    });
+    const identity = (userId: string) => ({ userId, claims: { sub: userId, role: 'authenticated', aud: 'authenticated' } });
+
+    it('each entry is exactly one submit_job: new, refused (nothing left of it), replayed, mismatched — and the others are untouched', async () => {
+      const jobs = new JobsRepository();
+      const spend = Number((await sql<{ b: number }>`select credits_remaining b from profiles where id = ${bob.id}::uuid`.execute(t.db)).rows[0]!.b);
+      if (spend > 0) await new CreditsRepository().adjust(t.db, bob.id, -spend, 'test: empty the balance');
+      const before = await counts();
+      const aliceBefore = await balance(alice.id);
+      const entries = [
+        { identity: identity(alice.id), rows: rowsFor(alice.id, { key: 'batch-1', prompt: 'one' }) },
+        { identity: identity(alice.id), rows: rowsFor(alice.id, { key: 'batch-1', prompt: 'one' }) }, // the same request again: replay
+        { identity: identity(alice.id), rows: rowsFor(alice.id, { key: 'batch-1', prompt: 'other' }) }, // the same key, another body
+        { identity: identity(alice.id), rows: rowsFor(alice.id, { prompt: 'two' }) },
+      ];
+      // bob has no credits: his entry is refused in its subtransaction, alice's go through
+      const bobFirst = bob.id < alice.id;
+      const bobEntry = { identity: identity(bob.id), rows: rowsFor(bob.id, { key: 'batch-bob', prompt: 'broke' }) };
+      const ordered = bobFirst ? [bobEntry, ...entries] : [...entries, bobEntry];
+      const outcomes = await jobs.submitMany(t.db, ordered);
+      const byEntry = (e: object) => outcomes[ordered.indexOf(e as (typeof ordered)[number])]!;
+      expect(byEntry(entries[0]!)).toMatchObject({ state: 'new', status: 202 });
+      expect(byEntry(entries[1]!)).toEqual({ state: 'replay', status: 202, body: (byEntry(entries[0]!) as { body: unknown }).body });
+      expect(byEntry(entries[2]!)).toEqual({ state: 'mismatch' });
+      expect(byEntry(entries[3]!)).toMatchObject({ state: 'new', status: 202 });
+      expect(byEntry(bobEntry)).toMatchObject({ state: 'error', error: { code: 'P0001' } });
+      expect((byEntry(bobEntry) as { error: { message: string } }).error.message).toMatch(/^insufficient credits/);
+      // two jobs, two tracks, two outbox rows, alice's key, two debits; nothing of bob's (not even his key)
+      expect(await counts()).toEqual({ ...before, jobs: before.jobs + 2, tracks: before.tracks + 2, outbox: before.outbox + 2, keys: before.keys + 1, ledger: before.ledger + 2 });
+      expect(await balance(alice.id)).toBe(aliceBefore - 2);
+      expect(await t.db.selectFrom('idempotency_keys').select('key').where('user_id', '=', bob.id).where('key', '=', 'batch-bob').execute()).toEqual([]);
+      // every entry ran as its own caller: a track written under alice's claims for bob is refused by RLS
+      const intruder = await jobs.submitMany(t.db, [{ identity: identity(alice.id), rows: rowsFor(bob.id) }]);
+      expect(intruder[0]).toMatchObject({ state: 'error', error: { code: '42501' } });
+      // and the statement ends as the platform's role, not as the last caller
+      const role = await sql<{ r: string }>`select current_user as r`.execute(t.db);
+      expect(role.rows[0]!.r).not.toBe('authenticated');
+    });
+
+    it('the gateway gathers submissions of one turn into one statement and answers each as submit_job would have', async () => {
+      const batcher = gateway.app.get(SubmissionBatcher);
+      const jobs = new JobsRepository();
+      const many = jest.spyOn(jobs.constructor.prototype as JobsRepository, 'submitMany');
+      try {
+        // a plan without a concurrency limit: what refuses bob's last two is his balance
+        await new AccountsRepository().setPlan(t.db, bob.id, 'test-unlimited');
+        const left = Number((await sql<{ b: number }>`select credits_remaining b from profiles where id = ${bob.id}::uuid`.execute(t.db)).rows[0]!.b);
+        await new CreditsRepository().adjust(t.db, bob.id, 3 - left, 'test: three credits');
+        const before = await counts();
+        // the same turn of the event loop: one statement; bob can pay for three of his five
+        const bobs = Array.from({ length: 5 }, (_, i) => batcher.submit(identity(bob.id), rowsFor(bob.id, { key: `bob-${i}`, prompt: `bob ${i}` })));
+        const alices = Array.from({ length: 3 }, (_, i) => batcher.submit(identity(alice.id), rowsFor(alice.id, { prompt: `alice ${i}` })));
+        const settled = await Promise.allSettled([...bobs, ...alices]);
+        expect(many).toHaveBeenCalledTimes(1);
+        expect(settled.slice(0, 5).filter((s) => s.status === 'fulfilled').length).toBe(3);
+        const refused = settled.slice(0, 5).filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+        expect(refused.map((r) => (r.reason as SubmissionEntryError).code)).toEqual(['P0001', 'P0001']);
+        expect(settled.slice(5).every((s) => s.status === 'fulfilled' && s.value.state === 'new')).toBe(true);
+        expect(await counts()).toMatchObject({ jobs: before.jobs + 6, tracks: before.tracks + 6, keys: before.keys + 3 });
+        // through HTTP, the refused ones are the same 402 problem a lone submission gets
+        const res = await call('POST', '/v1/generations', { token: bob.token, body: { prompt: 'no money' } });
+        expect(res.status).toBe(402);
+      } finally {
+        many.mockRestore();
+      }
+    });
   });
 });

@@ -8,6 +8,7 @@ import { AccountLimitsService } from '../credits/account-limits.service.js';
 import { DATABASE } from '../core/tokens.js';
 import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 import { presentJob } from './job.presenter.js';
+import { SubmissionBatcher } from './submission-batcher.js';
 
 export interface Submission {
   kind: JobKind;
@@ -68,6 +69,7 @@ export class JobSubmissionService {
     private readonly idempotency: IdempotencyRepository,
     private readonly relay: OutboxRelayService,
     private readonly limits: AccountLimitsService,
+    private readonly batcher: SubmissionBatcher,
   ) {}
 
   async submit(identity: Identity, s: Submission): Promise<SubmissionResult> {
@@ -108,14 +110,15 @@ export class JobSubmissionService {
 
   /**
    * The same submission as one SQL statement (submit_job, migration 0035): the same rows, the same
-   * checks and charge, the same stored response, in one round trip instead of five.
+   * checks and charge, the same stored response, in one round trip instead of five — shared with the
+   * submissions that arrive in the same turn of the event loop (SubmissionBatcher, submit_jobs).
    */
   private async writeInOneStatement(identity: Identity, s: Submission, jobName: JobName, correlationId: string, hash: string): Promise<SubmissionResult> {
     const row = s.row!;
     const apiKeyId = identity.claims?.['api_key_id'];
     let outcome: JobSubmissionOutcome;
     try {
-      outcome = await this.jobs.submit(this.db, identity, {
+      outcome = await this.batcher.submit(identity, {
         idempotency: s.idempotencyKey ? { key: s.idempotencyKey, method: s.method, path: s.path, hash } : undefined,
         resource: { table: row.table, values: row.values },
         job: { ...jobColumns(s, jobName, correlationId, crypto.randomUUID(), row.type), payload: s.payload }, // user_id and resource_id: submit_job's

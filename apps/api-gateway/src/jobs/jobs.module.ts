@@ -5,6 +5,7 @@ import { JobControlService } from './job-control.service.js';
 import { JobSubmissionService } from './job-submission.service.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
+import { SubmissionBatcher } from './submission-batcher.js';
 
 @Module({
   imports: [OutboxModule],
@@ -12,6 +13,7 @@ import { JobsService } from './jobs.service.js';
   providers: [
     JobsService,
     JobSubmissionService,
+    SubmissionBatcher,
     JobControlService,
     jobEventsProvider,
   ],

@@ -18,6 +18,21 @@ export type JobSubmissionOutcome =
   | { state: 'replay'; status: number; body: Record<string, unknown> }
   | { state: 'mismatch' };
 
+/** The fields of the error an entry of submit_jobs raised (pg's DatabaseError names them the same). */
+export interface SubmissionError {
+  code: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+  schema?: string;
+}
+
+/** One entry of submit_jobs: submit_job's outcome, or the error it raised (its rows rolled back). */
+export type BatchedSubmissionOutcome = JobSubmissionOutcome | { state: 'error'; error: SubmissionError };
+
 export interface JobListFilter {
   userId: string;
   kind?: string;
@@ -43,6 +58,24 @@ export class JobsRepository {
     const { rows: result } = await sql<{ r: JobSubmissionOutcome }>`select public.submit_job(${JSON.stringify(callerClaims(identity))}::jsonb, ${
       rows.idempotency ? JSON.stringify(rows.idempotency) : null
     }::jsonb, ${rows.resource?.table ?? null}, ${rows.resource ? JSON.stringify(rows.resource.values) : null}::jsonb, ${JSON.stringify(rows.job)}::jsonb, ${JSON.stringify(rows.charge)}::jsonb) as r`.execute(db);
+    return result[0]!.r;
+  }
+
+  /**
+   * Several submissions in one statement, one round trip and one commit (submit_jobs, migration 0037):
+   * each is exactly submit() in its own subtransaction, so a refused one changes nothing and leaves the
+   * others alone. Entries must come ordered by user id (lock order). Outcomes in the order given.
+   */
+  async submitMany(db: Kysely<DB>, entries: ReadonlyArray<{ identity: Identity; rows: JobSubmissionRows }>): Promise<BatchedSubmissionOutcome[]> {
+    const payload = entries.map(({ identity, rows }) => ({
+      claims: callerClaims(identity),
+      idempotency: rows.idempotency ?? null,
+      resource_table: rows.resource?.table ?? null,
+      resource: rows.resource?.values ?? null,
+      job: rows.job,
+      charge: rows.charge,
+    }));
+    const { rows: result } = await sql<{ r: BatchedSubmissionOutcome[] }>`select public.submit_jobs(${JSON.stringify(payload)}::jsonb) as r`.execute(db);
     return result[0]!.r;
   }
 
