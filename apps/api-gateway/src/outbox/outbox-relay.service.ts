@@ -11,6 +11,12 @@ import { CONFIG, LOGGER, QUEUES, REDIS } from '../core/tokens.js';
 
 const BATCH = 200;
 const KICK_COALESCE_MS = 5;
+/**
+ * Rounds in flight at once. A kick that arrived during a round used to wait for that round's Redis add and
+ * its commit before its rows were even read; a second round reads the rows committed since (the first
+ * round's rows are locked and skipped), so a job waits for at most one round, not two.
+ */
+const CONCURRENT_ROUNDS = 2;
 
 /** BullMQ options of every job the platform publishes: attempts match the job row's max_attempts. */
 export const QUEUE_JOB_OPTIONS = {
@@ -38,13 +44,13 @@ export const JOB_OPTIONS_BY_NAME: Partial<Record<JobName, { attempts: number; ba
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
-  private draining?: Promise<void>;
+  private readonly draining = new Set<Promise<void>>();
   private scheduled?: NodeJS.Timeout;
   private again = false;
   private stopped = false;
 
   /**
-   * The relay's own connections (two: a drain and the metrics' count). On the request pool a drain
+   * The relay's own connections (one per concurrent round, one for the metrics' count). On the request pool a drain
    * waited behind every queued request for a connection, so under load the publishing lag grew with
    * the request latency; with its own pool a committed job goes out at once.
    */
@@ -60,7 +66,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     private readonly outbox: OutboxRepository,
     private readonly jobs: JobsRepository,
   ) {
-    this.pool = createPool({ url: config.DATABASE_URL, maxConnections: 2, applicationName: 'api-gateway-outbox-relay' });
+    this.pool = createPool({ url: config.DATABASE_URL, maxConnections: CONCURRENT_ROUNDS + 1, applicationName: 'api-gateway-outbox-relay' });
     this.db = createDatabase({ pool: this.pool });
     const relay = this;
     new client.Gauge({
@@ -102,19 +108,20 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   }
 
   private drainNow(): void {
-    if (this.draining) {
+    if (this.draining.size >= CONCURRENT_ROUNDS) {
       this.again = true;
       return;
     }
-    this.draining = this.drain()
+    const round: Promise<void> = this.drain()
       .catch((error) => this.logger.warn({ err: error }, 'outbox relay round failed; will retry'))
       .finally(() => {
-        this.draining = undefined;
+        this.draining.delete(round);
         if (this.again) {
           this.again = false;
           this.drainNow();
         }
       });
+    this.draining.add(round);
   }
 
   /** Publishes until the outbox is empty. Exposed for tests and benchmarks. */
@@ -219,7 +226,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     clearTimeout(this.scheduled);
     clearInterval(this.timer);
     clearInterval(this.sweepTimer);
-    await this.draining;
+    await Promise.all(this.draining);
     await this.db.destroy();
   }
 }
