@@ -11,6 +11,12 @@ export interface DatabaseOptions {
   url: string;
   maxConnections?: number;
   applicationName?: string;
+  /**
+   * Server-side limit on one statement (0 = none). Without it a locked row or a stalled server holds a
+   * request, and its pooled connection, for as long as the lock lasts; with it the statement fails with
+   * 57014 and the caller can answer 503 and retry.
+   */
+  statementTimeoutMs?: number;
 }
 
 export function createPool(options: DatabaseOptions): pg.Pool {
@@ -19,6 +25,7 @@ export function createPool(options: DatabaseOptions): pg.Pool {
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'muse',
     idleTimeoutMillis: 30_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);

@@ -30,7 +30,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly analytics: AnalyticsRepository,
     private readonly partitions: ArchivingRepository,
   ) {
-    this.copyPool = createPool({ url: config.DATABASE_URL, maxConnections: config.INGEST_COPY_CONNECTIONS, applicationName: 'analytics-ingest-copy' });
+    this.copyPool = createPool({ url: config.DATABASE_URL, maxConnections: config.INGEST_COPY_CONNECTIONS, applicationName: 'analytics-ingest-copy', statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS });
     this.fallbacks = new client.Counter({ name: 'analytics_copy_fallbacks_total', help: 'Groups written by insert instead of COPY (redelivered rows or deleted tracks/accounts)', registers: [registry] });
     this.writer = new GroupWriter((rows) => this.write(rows), { maxRows: config.INGEST_MAX_ROWS, lingerMs: config.INGEST_LINGER_MS });
     this.inserted = new client.Counter({ name: 'analytics_events_inserted_total', help: 'Analytics events written to Postgres', registers: [registry] });
