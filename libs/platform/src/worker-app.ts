@@ -101,14 +101,15 @@ export function closeOnSignals(service: { close(): Promise<void>; handBack?(): P
       if (closing) return;
       closing = true;
       const force = setTimeout(() => process.exit(1), graceMs).unref();
-      // The hand-back takes a Redis round trip per job: leave it a fifth of the grace period (at most 3 s).
+      // The hand-back takes a Redis round trip per job, and timers run late on a loaded machine: start it with a
+      // third of the grace period left (at most 5 s).
       const handBackAt = service.handBack
         ? setTimeout(() => {
             void service.handBack!().then(
               () => process.exit(0),
               () => process.exit(1),
             );
-          }, graceMs - Math.min(3_000, graceMs / 5)).unref()
+          }, graceMs - Math.min(5_000, graceMs / 3)).unref()
         : undefined;
       void service.close().then(
         () => {
