@@ -19,6 +19,7 @@ import {
 import { DASHBOARD_PATH, queueDashboard } from './admin-queues/queue-dashboard.js';
 import { AppModule } from './app.module.js';
 import { TokenService } from './auth/token.service.js';
+import { HttpDrain } from './common/http-drain.js';
 import { bodyParserErrorHandler, httpClientErrorHandler, ProblemFilter } from './common/problem.filter.js';
 import type { GatewayConfig } from './config.js';
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
@@ -51,6 +52,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     abortOnError: false, // throw, so a wiring error is reported instead of a silent exit
   });
   app.getHttpServer().on('clientError', httpClientErrorHandler);
+  const drain = new HttpDrain(app.getHttpServer());
+  app.use(drain.middleware);
   app.disable('x-powered-by');
   app.set('etag', false); // API responses are not conditional; hashing every body is wasted work
   app.set('trust proxy', 'loopback');
@@ -86,7 +89,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     app,
     relay: app.get(OutboxRelayService),
     async close() {
-      await app.close();
+      drain.start();
+      try {
+        await app.close();
+      } finally {
+        drain.stop();
+      }
       await Promise.all([...queues.values()].map((q) => q.close()));
       await resources.close();
     },

@@ -11,6 +11,12 @@ export interface DatabaseOptions {
   url: string;
   maxConnections?: number;
   applicationName?: string;
+  /**
+   * Server-side limit on one statement (0 = none). Without it a locked row or a stalled server holds a
+   * request, and its pooled connection, for as long as the lock lasts; with it the statement fails with
+   * 57014 and the caller can answer 503 and retry.
+   */
+  statementTimeoutMs?: number;
 }
 
 export function createPool(options: DatabaseOptions): pg.Pool {
@@ -19,10 +25,23 @@ export function createPool(options: DatabaseOptions): pg.Pool {
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'muse',
     idleTimeoutMillis: 30_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  guardCheckedOutClients(pool);
   return pool;
+}
+
+/**
+ * The pool listens for 'error' only on its idle clients. A checked-out client whose backend is terminated
+ * (pg_terminate_backend, a failover, a pooler restart) while no query of it is running — a transaction
+ * awaiting Redis or S3 between two statements, the outbox relay publishing its locked batch — emits
+ * 'error' with no listener, and Node ends the process on an unhandled 'error' event. With a listener of
+ * its own the client is only marked unusable: the next query on it rejects, and the pool discards it on release.
+ */
+export function guardCheckedOutClients(pool: pg.Pool): void {
+  pool.on('connect', (client) => client.on('error', () => undefined));
 }
 
 /** A Kysely database on a new pool, or on `pool` (for code that also needs the driver's pool itself). */

@@ -29,6 +29,8 @@ export interface BullMqTransportOptions {
  */
 export class BullMqTransport extends Server implements CustomTransportStrategy {
   private readonly workers: Worker[] = [];
+  /** Jobs this process is running, with the lock token that lets it hand them back. */
+  private readonly active = new Map<string, { job: Job; token: string }>();
 
   constructor(private readonly options: BullMqTransportOptions) {
     super();
@@ -36,7 +38,7 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
 
   listen(callback: (...args: unknown[]) => void): void {
     for (const queue of this.options.queues) {
-      const worker = new Worker(queue, (job) => this.process(queue, job), {
+      const worker = new Worker(queue, (job, token) => this.track(queue, job, token), {
         connection: this.options.connection,
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
@@ -55,6 +57,16 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
       this.workers.push(worker);
     }
     callback();
+  }
+
+  private async track(queue: QueueName, job: Job, token?: string): Promise<unknown> {
+    const key = `${queue}:${job.id}`;
+    if (token) this.active.set(key, { job, token });
+    try {
+      return await this.process(queue, job);
+    } finally {
+      this.active.delete(key);
+    }
   }
 
   private async process(queue: QueueName, job: Job): Promise<unknown> {
@@ -91,6 +103,27 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
   /** Stops taking jobs and waits for the active ones to finish (their locks would hand them back otherwise). */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
+  }
+
+  /**
+   * Puts the jobs still running back on their queue (active → wait, lock released) for another replica to
+   * run at once, instead of after their lock expires. For a process that must exit before its jobs finish:
+   * whatever the abandoned handler still does is harmless because every job step is idempotent. Returns how
+   * many were handed back.
+   */
+  async handBack(): Promise<number> {
+    let n = 0;
+    for (const [key, { job, token }] of [...this.active]) {
+      try {
+        await job.moveToWait(token);
+        this.active.delete(key);
+        n++;
+      } catch (error) {
+        // Its lock is gone already (it stalled): the stalled check hands it back anyway.
+        this.options.logger.warn({ err: error, job_id: job.id }, 'could not hand a job back; its lock will expire');
+      }
+    }
+    return n;
   }
 
   on(): void {

@@ -13,6 +13,8 @@ export const BaseConfig = z.object({
    */
   DATABASE_DIRECT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Longest a single SQL statement may run (lock waits included) before Postgres cancels it; 0 = no limit. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /**
    * One server (`redis://host:port`, `rediss://…`) or a Redis Cluster given by seed nodes
    * (`redis+cluster://host:port,host:port`, `rediss+cluster://…`).

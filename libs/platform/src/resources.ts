@@ -22,7 +22,7 @@ export interface PlatformResources<C extends BaseConfig = BaseConfig> {
 /** The connections every service opens, made once per process from validated config. */
 export function createResources<C extends BaseConfig>(config: C, service: string, options: { redisFailFast?: boolean } = {}): PlatformResources<C> {
   const logger = createLogger(service, config.LOG_LEVEL);
-  const db = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: service });
+  const db = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: service, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS });
   const redis = createRedis(config.REDIS_URL, service, { failFast: options.redisFailFast });
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   const storage = new StorageService({

@@ -24,6 +24,8 @@ export interface WorkerService {
   app: INestApplication;
   resources: WorkerResources;
   close(): Promise<void>;
+  /** Hands the jobs still running back to their queues (for a shutdown whose grace period runs out). */
+  handBack(): Promise<number>;
 }
 
 @Global()
@@ -55,9 +57,7 @@ export async function startWorkerService(options: {
   class WorkerAppModule {}
 
   const app = await NestFactory.create(WorkerAppModule, { logger: false, abortOnError: false });
-  app.connectMicroservice(
-    {
-      strategy: new BullMqTransport({
+  const transport = new BullMqTransport({
         connection: redis,
         prefix: config.QUEUE_PREFIX,
         queues: options.queues,
@@ -66,10 +66,8 @@ export async function startWorkerService(options: {
         logger,
         metrics: jobMetrics(registry),
         recovery: recoveryMetrics(registry),
-      }),
-    },
-    { inheritAppConfig: true },
-  );
+      });
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   if (options.listen !== false) await app.listen(config.HEALTH_PORT, '0.0.0.0');
   else await app.init();
@@ -82,21 +80,48 @@ export async function startWorkerService(options: {
       await app.close(); // closes the transport first: active jobs finish, no new ones start
       await resources.close();
     },
+    async handBack() {
+      const n = await transport.handBack();
+      if (n > 0) logger.warn({ jobs: n }, 'shutdown grace period running out: active jobs handed back to their queues');
+      return n;
+    },
   };
 }
 
-/** SIGTERM/SIGINT: stop taking jobs, finish or hand back the active ones within the grace period, exit 0. */
-export function closeOnSignals(service: { close(): Promise<void> }, graceMs: number): void {
+/**
+ * SIGTERM/SIGINT: stop taking jobs, finish the active ones within the grace period, exit 0. A job that would
+ * outlast the grace period (a long render) is handed back to its queue shortly before it ends, and the
+ * process still exits 0: the orchestrator's SIGKILL at the end of the grace period would otherwise leave the
+ * job locked, and idle, until its lock expired. Exit 1 only when closing itself failed or hung.
+ */
+export function closeOnSignals(service: { close(): Promise<void>; handBack?(): Promise<number> }, graceMs: number): void {
   let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       if (closing) return;
       closing = true;
       const force = setTimeout(() => process.exit(1), graceMs).unref();
-      void service.close().then(() => {
-        clearTimeout(force);
-        process.exit(0);
-      });
+      // The hand-back takes a Redis round trip per job, and timers run late on a loaded machine: start it with a
+      // third of the grace period left (at most 5 s).
+      const handBackAt = service.handBack
+        ? setTimeout(() => {
+            void service.handBack!().then(
+              () => process.exit(0),
+              () => process.exit(1),
+            );
+          }, graceMs - Math.min(5_000, graceMs / 3)).unref()
+        : undefined;
+      void service.close().then(
+        () => {
+          clearTimeout(force);
+          clearTimeout(handBackAt);
+          process.exit(0);
+        },
+        (error: unknown) => {
+          process.stderr.write(`shutdown failed: ${(error as Error)?.stack ?? String(error)}\n`);
+          process.exit(1);
+        },
+      );
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import pg from 'pg';
+import type pg from 'pg';
 import type { AnalyticsBatchMessage } from '@muse/contracts';
-import { AnalyticsRepository, ArchivingRepository, type AnalyticsEventRow, type Database } from '@muse/db';
+import { AnalyticsRepository, createPool, ArchivingRepository, type AnalyticsEventRow, type Database } from '@muse/db';
 import { CONFIG, DATABASE, LOGGER, METRICS_REGISTRY, type Logger } from '@muse/platform';
 import client from 'prom-client';
 import type { IngestConfig } from '../config.js';
@@ -30,8 +30,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly analytics: AnalyticsRepository,
     private readonly partitions: ArchivingRepository,
   ) {
-    this.copyPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.INGEST_COPY_CONNECTIONS, application_name: 'analytics-ingest-copy' });
-    this.copyPool.on('error', () => undefined);
+    this.copyPool = createPool({ url: config.DATABASE_URL, maxConnections: config.INGEST_COPY_CONNECTIONS, applicationName: 'analytics-ingest-copy', statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS });
     this.fallbacks = new client.Counter({ name: 'analytics_copy_fallbacks_total', help: 'Groups written by insert instead of COPY (redelivered rows or deleted tracks/accounts)', registers: [registry] });
     this.writer = new GroupWriter((rows) => this.write(rows), { maxRows: config.INGEST_MAX_ROWS, lingerMs: config.INGEST_LINGER_MS });
     this.inserted = new client.Counter({ name: 'analytics_events_inserted_total', help: 'Analytics events written to Postgres', registers: [registry] });

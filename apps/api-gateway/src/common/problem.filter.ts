@@ -30,9 +30,28 @@ export class ProblemFilter implements ExceptionFilter {
       const detail = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       return new Problem(status, status === 404 ? 'not-found' : titleFor(status).toLowerCase().replace(/ /g, '-'), String(detail));
     }
+    if (databaseUnavailable(exception)) {
+      this.logger.warn({ err: exception }, 'database unavailable for this request');
+      return new Problem(503, 'unavailable', 'the database is busy or unreachable; try again shortly', undefined, { 'Retry-After': '2' });
+    }
     this.logger.error({ err: exception }, 'unhandled error');
     return new Problem(500, 'internal', 'an unexpected error occurred; it has been logged');
   }
+}
+
+/**
+ * Errors that say the database could not serve this request right now, not that it is wrong: a statement
+ * cancelled by statement_timeout (57014), lock_timeout (55P03), the server shutting down or its backend
+ * terminated (57P01–57P03), too many connections (53300), a broken connection (class 08, or pg's own
+ * errors for a connection that ended, a refused or reset socket). The client may retry them (with its Idempotency-Key).
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (['57014', '55P03', '57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET'].includes(code) || code.startsWith('08')) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return !code && /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/.test(message);
 }
 
 /** body-parser errors happen before Nest routing; turn them into problems too. */

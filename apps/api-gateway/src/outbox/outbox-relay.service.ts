@@ -66,7 +66,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     private readonly outbox: OutboxRepository,
     private readonly jobs: JobsRepository,
   ) {
-    this.pool = createPool({ url: config.DATABASE_URL, maxConnections: CONCURRENT_ROUNDS + 1, applicationName: 'api-gateway-outbox-relay' });
+    this.pool = createPool({ url: config.DATABASE_URL, maxConnections: CONCURRENT_ROUNDS + 1, applicationName: 'api-gateway-outbox-relay', statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS });
     this.db = createDatabase({ pool: this.pool });
     const relay = this;
     new client.Gauge({
