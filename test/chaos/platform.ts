@@ -13,6 +13,7 @@ import { AccountsRepository, CreditsRepository } from '@muse/db';
 import { StorageService } from '@muse/storage';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { serviceEnv, waitFor } from '../support/env.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 /** `CHAOS_PROFILE=full` (npm run chaos) or `reduced` (the default, also under CI): how much load and how many faults. */
 export const PROFILE = (process.env.CHAOS_PROFILE ?? 'reduced') === 'full' ? 'full' : 'reduced';
@@ -120,11 +121,14 @@ export class ChaosPlatform {
   /** 5xx answers seen by submissions (each retried with the same Idempotency-Key). */
   serverErrors = 0;
   users: Array<{ id: string; token: string }> = [];
+  /** With `proxy` at start: the apps reach Redis / S3 through these (the audit still talks to the servers directly). */
+  redisProxy?: TcpProxy;
+  s3Proxy?: TcpProxy;
   private readonly s3dir = mkdtempSync(join(tmpdir(), 'muse-chaos-s3-'));
   private env: Record<string, string> = {};
   private n = 0;
 
-  async start(options: { generationWorkers: number; stemsWorkers: number; aof?: boolean; env?: Record<string, string> }): Promise<void> {
+  async start(options: { generationWorkers: number; stemsWorkers: number; aof?: boolean; env?: Record<string, string>; proxy?: { redis?: boolean; s3?: boolean } }): Promise<void> {
     this.t = await createTestDatabase('muse_chaos');
     this.redis = new RedisServer(await freePort(), options.aof);
     await this.redis.start();
@@ -134,11 +138,19 @@ export class ChaosPlatform {
     const storage = new StorageService({ endpoint: this.s3Endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
     await storage.ensureBuckets();
     storage.destroy();
+    if (options.proxy?.redis) {
+      this.redisProxy = new TcpProxy(this.redis.port);
+      await this.redisProxy.start();
+    }
+    if (options.proxy?.s3) {
+      this.s3Proxy = new TcpProxy(port);
+      await this.s3Proxy.start();
+    }
     this.gatewayPort = await freePort();
     this.env = serviceEnv(this.t.url, {
       LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
-      REDIS_URL: this.redis.url,
-      S3_ENDPOINT: this.s3Endpoint,
+      REDIS_URL: this.redisProxy ? `redis://${this.redisProxy.url}` : this.redis.url,
+      S3_ENDPOINT: this.s3Proxy ? `http://${this.s3Proxy.url}` : this.s3Endpoint,
       S3_ACCESS_KEY_ID: 'S3RVER',
       S3_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -178,7 +190,7 @@ export class ChaosPlatform {
     const log: string[] = [];
     const keep = (d: Buffer) => {
       log.push(d.toString());
-      if (log.length > 200) log.shift();
+      if (log.length > Number(process.env.CHAOS_LOG_KEEP ?? 200)) log.shift();
     };
     proc.stdout!.on('data', keep);
     proc.stderr!.on('data', keep);
@@ -386,6 +398,8 @@ export class ChaosPlatform {
   async stop(): Promise<void> {
     for (const app of this.apps) if (app.proc.exitCode === null && app.proc.signalCode === null) app.proc.kill('SIGKILL');
     await Promise.all(this.apps.map((a) => a.exited));
+    await this.redisProxy?.close();
+    await this.s3Proxy?.close();
     await this.redis?.stop();
     await this.s3?.close();
     rmSync(this.s3dir, { recursive: true, force: true });

@@ -34,6 +34,8 @@ export const BaseConfig = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).default('S3RVER'),
   S3_SECRET_ACCESS_KEY: z.string().min(1).default('S3RVER'),
   S3_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How long a worker keeps retrying to store a finished result while S3 cannot be reached, before the attempt fails. */
+  S3_PUT_RETRY_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
   /** Hash-tagged Redis key prefix of every queue; tests and side-by-side deployments use their own. */
   QUEUE_PREFIX: z.string().regex(/^\{[\w-]+\}$/, 'must look like {name}').default(QUEUE_PREFIX),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),

@@ -50,9 +50,15 @@ export function isCluster(redis: Redis | Cluster): redis is Cluster {
   return (redis as Cluster).isCluster === true;
 }
 
+/** A busy Redis answers in milliseconds; seconds without a byte means the network is gone, not that Redis is slow. */
+export const FAIL_FAST_SOCKET_TIMEOUT_MS = 3_000;
+/** Longer than any blocking command the platform sends (BullMQ caps BZPOPMIN at 10 s, the SSE reader blocks 5 s). */
+export const DEAD_SOCKET_TIMEOUT_MS = 30_000;
+
 /**
  * BullMQ needs maxRetriesPerRequest: null on blocking connections; the connection keeps retrying
- * with a capped backoff, so a Redis restart pauses work instead of crashing the service.
+ * with a capped backoff, so a Redis restart pauses work instead of crashing the service. A fail-fast
+ * (producer) connection rejects instead, within FAIL_FAST_SOCKET_TIMEOUT_MS even in a partition.
  *
  * The one factory of every Redis connection in the platform. With a `redis+cluster://` URL it makes
  * an ioredis Cluster; the platform's keys are built so that every multi-key command and Lua script
@@ -63,19 +69,31 @@ export function isCluster(redis: Redis | Cluster): redis is Cluster {
 export function createRedis(url: string, name: string, options: { failFast?: boolean } = {}): Redis {
   const target = parseRedisUrl(url);
   const retryStrategy = (times: number) => Math.min(times * 200, 5_000);
+  // Producers fail fast while Redis is away (the outbox keeps the work); consumers wait for it. A refused
+  // connection is seen at once, but a partition is silent: the socket stays open and a command waits for its
+  // reply until the network heals, so a request that takes a rate-limit token hung for the whole partition.
+  // socketTimeout declares a fail-fast connection dead when a sent command gets no byte back in
+  // FAIL_FAST_SOCKET_TIMEOUT_MS, and maxRetriesPerRequest 0 rejects the commands it carried (with null,
+  // ioredis keeps them and re-sends them once the connection is back, so the caller still waits for the heal).
+  // BullMQ wants null only on blocking connections (workers); a Queue producer may fail fast. Connections that
+  // block (XREAD BLOCK, BZPOPMIN) must not inherit either: duplicateRedis(r, { maxRetriesPerRequest: null, socketTimeout: DEAD_SOCKET_TIMEOUT_MS }).
+  // Consumers keep their commands across reconnects (null), but a connection the network lost without a
+  // word (a partition that outlived it, a NAT or load balancer that forgot it) would leave a worker waiting on
+  // it forever: no command of the platform waits longer than BullMQ's 10-second block, so DEAD_SOCKET_TIMEOUT_MS
+  // without a byte back means it is dead, and the commands go again on a new one.
+  const failFast: RedisOptions = options.failFast
+    ? { enableOfflineQueue: false, maxRetriesPerRequest: 0, socketTimeout: FAIL_FAST_SOCKET_TIMEOUT_MS }
+    : { enableOfflineQueue: true, maxRetriesPerRequest: null, socketTimeout: DEAD_SOCKET_TIMEOUT_MS };
   if (!target.cluster) {
     return new Redis(url, {
-      maxRetriesPerRequest: null,
-      // Producers fail fast while Redis is away (the outbox keeps the work); consumers wait for it.
-      enableOfflineQueue: !options.failFast,
+      ...failFast,
       enableReadyCheck: true,
       connectionName: name,
       retryStrategy,
     });
   }
   const redisOptions: RedisOptions = {
-    maxRetriesPerRequest: null,
-    enableOfflineQueue: !options.failFast,
+    ...failFast,
     enableReadyCheck: true,
     connectionName: name,
     username: target.username,

@@ -31,6 +31,7 @@ export function createResources<C extends BaseConfig>(config: C, service: string
     accessKeyId: config.S3_ACCESS_KEY_ID,
     secretAccessKey: config.S3_SECRET_ACCESS_KEY,
     publicUrl: config.S3_PUBLIC_URL,
+    putRetryWindowMs: config.S3_PUT_RETRY_MS,
   });
   return {
     config,

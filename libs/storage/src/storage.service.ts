@@ -19,6 +19,29 @@ export interface StorageOptions {
   secretAccessKey: string;
   /** Base URL clients download public objects from; defaults to the endpoint. */
   publicUrl?: string;
+  /** How long `put` keeps retrying a store that cannot be reached (default 60 s; 0: the SDK's own retries only). */
+  putRetryWindowMs?: number;
+}
+
+/**
+ * No byte for this long on a connection means it is dead (a partition, a load balancer that forgot it), not
+ * that the store is slow: the SDK has no timeout by default and would wait on such a socket forever.
+ */
+const SOCKET_IDLE_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The store could not be reached or answered 5xx/throttled: the same request may succeed later. */
+export function isTransientStorageError(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500 || status === 429 || status === 408;
+  return (
+    e.$retryable !== undefined ||
+    ['TimeoutError', 'RequestTimeout', 'RequestTimeoutException'].includes(e.name ?? '') ||
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED'].includes(e.code ?? '')
+  );
 }
 
 /** S3-compatible object storage (AWS S3, MinIO, or the embedded s3rver), path-style addressing. */
@@ -32,6 +55,7 @@ export class StorageService {
       region: options.region,
       forcePathStyle: true,
       credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+      requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, socketTimeout: SOCKET_IDLE_TIMEOUT_MS },
     });
     this.publicBase = (options.publicUrl ?? options.endpoint).replace(/\/+$/, '');
   }
@@ -59,9 +83,24 @@ export class StorageService {
     await this.client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) })).catch(() => undefined);
   }
 
+  /**
+   * Stores an object. What is put is a finished result (a render, a provider's download): failing the job
+   * over a store that is away for seconds would redo that work, or fail it once its attempts run out. So a
+   * store that cannot be reached is retried for up to putRetryWindowMs (the SDK's own three quick attempts
+   * are over in under a second); a PUT of the same key and body is idempotent, and S3 stores a PUT whole or
+   * not at all, so a retry after a request cut mid-body leaves the complete object.
+   */
   async put(bucket: BucketName, key: string, body: Uint8Array, contentType: string): Promise<{ url: string; size: number }> {
-    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-    return { url: this.publicUrl(bucket, key), size: body.byteLength };
+    const deadline = Date.now() + (this.options.putRetryWindowMs ?? 60_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+        return { url: this.publicUrl(bucket, key), size: body.byteLength };
+      } catch (error) {
+        if (!isTransientStorageError(error) || Date.now() >= deadline) throw error;
+        await sleep(Math.min(500 * 2 ** attempt, 5_000) * (0.5 + Math.random() / 2));
+      }
+    }
   }
 
   async get(bucket: BucketName, key: string): Promise<Buffer> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JobEvent, NotificationEvent } from '@muse/contracts';
-import { duplicateRedis, jobEventsStreamKey, type Logger, type Redis } from '@muse/platform';
+import { DEAD_SOCKET_TIMEOUT_MS, duplicateRedis, jobEventsStreamKey, type Logger, type Redis } from '@muse/platform';
 import type { GatewayConfig } from '../config.js';
 import { CONFIG, LOGGER, REDIS } from '../core/tokens.js';
 
@@ -41,8 +41,9 @@ export class JobStreamService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
-    // Blocking reads need a connection of their own, one that waits for Redis rather than failing fast.
-    this.reader = duplicateRedis(this.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null });
+    // Blocking reads need a connection of their own, one that waits for Redis rather than failing fast
+    // (and with the consumers' dead-socket timeout, not the fail-fast one a 5-second XREAD BLOCK would trip).
+    this.reader = duplicateRedis(this.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null, socketTimeout: DEAD_SOCKET_TIMEOUT_MS });
     this.reader.on('error', () => undefined);
     void this.follow();
   }
