@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { corpus, mutants, validFiles, type AudioCase } from './bad-audio.js';
 import { ChaosPlatform, CLEAN, FULL, PROFILE, record, sleep, verdict } from './platform.js';
 
-const MUTANTS = Number(process.env.AUDIO_FUZZ_RUNS ?? (FULL ? 150 : 24));
+const MUTANTS = Number(process.env.AUDIO_FUZZ_RUNS ?? (FULL ? 80 : 24));
 // Reduced (CI): one fixed seed, so a red run is a regression; full: a fresh draw each run (printed, to replay).
 const SEED = Number(process.env.AUDIO_FUZZ_SEED ?? (FULL ? Date.now() % 2 ** 31 : 20261204));
 /** The gateway's limit for one upload (apps/api-gateway/src/library/library.body.ts). */
