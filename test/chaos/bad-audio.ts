@@ -9,6 +9,8 @@ export interface AudioCase {
   bytes: Buffer;
   /** The type declared when the upload starts (and sent with the PUT). */
   contentType: string;
+  /** The type the PUT sends when it differs from the declared one (the upload's second lie). */
+  putType?: string;
   /** Declared size when it differs from the real one (a lie, or the oversize refusal). */
   declaredSize?: number;
   /** Whether the bytes are a valid, decodable file that every kind must process. */
@@ -92,8 +94,14 @@ export function corpus(mp3: Buffer, wav: Buffer, maxUploadBytes: number): AudioC
     { what: 'WAV with a 2-byte fmt chunk', bytes: wavWith({ channels: 2, sampleRate: 44100, bitDepth: 16, dataSize: pcm.length, fmtSize: 2 }, pcm), contentType: 'audio/wav' },
     { what: 'WAV, A-law', bytes: wavWith({ channels: 2, sampleRate: 44100, bitDepth: 8, dataSize: pcm.length, format: 6 }, pcm), contentType: 'audio/wav' },
     { what: 'WAV, 1.5 h of silence at 8 kHz claimed by a tiny file', bytes: wavWith({ channels: 1, sampleRate: 8000, bitDepth: 16, dataSize: 8000 * 2 * 5400 }, Buffer.alloc(1024)), contentType: 'audio/wav' },
+    // Formats the library's sniffing lets in (their magic) but no local decoder reads.
+    { what: 'FLAC magic, then noise', bytes: Buffer.concat([Buffer.from('fLaC', 'latin1'), random]), contentType: 'audio/flac' },
+    { what: 'Ogg magic, then noise', bytes: Buffer.concat([Buffer.from('OggS', 'latin1'), random]), contentType: 'audio/ogg' },
+    { what: 'MP4 ftyp, then noise', bytes: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypM4A ', 'latin1'), random]), contentType: 'audio/mp4' },
     { what: 'JPEG', bytes: jpeg, contentType: 'image/jpeg' },
     { what: 'JPEG declared audio/mpeg', bytes: jpeg, contentType: 'audio/mpeg' },
+    { what: 'JPEG declared audio/mpeg, PUT as image/jpeg', bytes: jpeg, contentType: 'audio/mpeg', putType: 'image/jpeg' },
+    { what: 'MP3 declared audio/mpeg, PUT as text/plain', bytes: mp3, contentType: 'audio/mpeg', putType: 'text/plain' },
     { what: 'text declared audio/wav', bytes: Buffer.from('this is not audio at all\n'.repeat(200)), contentType: 'audio/wav' },
     { what: 'zip-bomb-like zeros declared audio/mpeg', bytes: Buffer.alloc(1024 * 1024), contentType: 'audio/mpeg' },
     { what: 'WAV declared audio/mpeg', bytes: wav, contentType: 'audio/mpeg', valid: true },
