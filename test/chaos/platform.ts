@@ -90,7 +90,8 @@ export interface Submitted {
   jobId: string;
   trackId: string;
   userId: string;
-  kind: 'generation' | 'stems';
+  /** 'analysis': a job reading a user's upload (recognition, description, upscale, transformation). */
+  kind: 'generation' | 'stems' | 'analysis';
 }
 
 export interface AuditReport {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { encodeMp3 } from '@muse/audio-engine';
+import { encodeMp3, encodeWav } from '@muse/audio-engine';
 import { AudioInputError, decodeAudio, probeMp3 } from './audio-input.js';
 
 const tone = (seconds: number) => {
@@ -44,5 +44,34 @@ describe('untrusted audio input', () => {
     // An ID3 tag claiming a size far past the end of the file leaves no audio to find.
     const liar = Buffer.concat([Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, 0x7f, 0x7f, 0x7f, 0x7f]), good]);
     expect(await codeOf(() => probeMp3(liar, 300))).toBe('not-audio');
+  });
+
+  it('reads WAV uploads from a checked header: lying headers are refused before any sample is allocated', async () => {
+    const n = 3 * 22050;
+    const left = Float32Array.from({ length: n }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / 22050));
+    const wav = encodeWav({ left, right: left }, 22050, 16);
+    // Another common rate is converted to the analysers' 44.1 kHz.
+    const audio = await decodeAudio(wav);
+    expect(audio.sampleRate).toBe(44100);
+    expect(audio.durationSeconds).toBeCloseTo(3, 2);
+    const patched = (offset: number, value: number, bytes = 4) => {
+      const b = Buffer.from(wav);
+      if (bytes === 2) b.writeUInt16LE(value, offset);
+      else b.writeUInt32LE(value, offset);
+      return b;
+    };
+    expect(await codeOf(decodeAudio(patched(22, 0, 2)))).toBe('not-audio'); // zero channels
+    expect(await codeOf(decodeAudio(patched(22, 65535, 2)))).toBe('not-audio');
+    expect(await codeOf(decodeAudio(patched(24, 16)))).toBe('not-audio'); // 16 Hz: a resampling bomb
+    expect(await codeOf(decodeAudio(patched(24, 0xffffffff)))).toBe('not-audio');
+    expect(await codeOf(decodeAudio(patched(24, 44101)))).toBe('undecodable-audio'); // no few-phase conversion
+    expect(await codeOf(decodeAudio(patched(34, 0, 2)))).toBe('not-audio'); // 0-bit samples
+    expect(await codeOf(decodeAudio(patched(16, 2)))).toBe('not-audio'); // a 2-byte fmt chunk
+    expect(await codeOf(decodeAudio(wav.subarray(0, 30)))).toBe('truncated-audio');
+    expect(await codeOf(decodeAudio(wav.subarray(0, 44)))).toBe('not-audio'); // a header and no samples
+    expect(await codeOf(decodeAudio(wav.subarray(0, 44 + 4000)))).toBe('audio-too-short');
+    // A data chunk claiming 4 GB counts only the bytes that are there.
+    expect((await decodeAudio(patched(40, 0xfffffff0))).durationSeconds).toBeCloseTo(3, 2);
+    expect(await codeOf(decodeAudio(wav, { maxSeconds: 2 }))).toBe('audio-too-long');
   });
 });

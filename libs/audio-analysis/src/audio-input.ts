@@ -1,6 +1,6 @@
-// Untrusted audio in: the MP3 frame structure is walked before anything is decoded, so empty,
-// non-audio, truncated and absurdly long inputs are refused with a clear reason and bounded work.
-import { decodeMp3 } from '@muse/audio-engine';
+// Untrusted audio in: the MP3 frame structure (or the WAV header) is checked before anything is decoded,
+// so empty, non-audio, truncated and absurdly long inputs are refused with a clear reason and bounded work.
+import { AudioTooLongError, decodeMp3, decodeWav, isWav, resampleStereo } from '@muse/audio-engine';
 
 export class AudioInputError extends Error {
   constructor(readonly code: 'empty-audio' | 'not-audio' | 'truncated-audio' | 'audio-too-long' | 'audio-too-short' | 'undecodable-audio', message: string) {
@@ -89,10 +89,33 @@ export interface DecodeOptions {
   minSeconds?: number;
 }
 
-/** Probes, then decodes; the decoded length must agree with the frame headers. */
+/** The rate the analysers are tuned for; WAV at another common rate is converted to it. */
+const ANALYSIS_RATE = 44100;
+/** Rates a WAV is converted from in few resampler phases (44.1 and 48 kHz are analysed as they are). */
+const WAV_RATES = new Set([8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000, 176400, 192000]);
+
+/** A WAV upload (the library takes them): the header is checked and the length capped before the samples are read. */
+function decodeWavInput(bytes: Uint8Array, maxSeconds: number, minSeconds: number): Audio {
+  let wav: Audio;
+  try {
+    wav = decodeWav(bytes, { maxSeconds });
+  } catch (error) {
+    if (error instanceof AudioTooLongError) throw new AudioInputError('audio-too-long', `the audio is longer than the ${maxSeconds} s this service analyses`);
+    if (error instanceof RangeError) throw new AudioInputError(/ends inside/.test(error.message) ? 'truncated-audio' : 'not-audio', `the WAV file cannot be read: ${error.message}`);
+    throw error;
+  }
+  if (wav.durationSeconds < minSeconds) throw new AudioInputError('audio-too-short', `the audio is ${wav.durationSeconds.toFixed(2)} s long; at least ${minSeconds} s is needed`);
+  if (!WAV_RATES.has(wav.sampleRate)) throw new AudioInputError('undecodable-audio', `the WAV file's sample rate of ${wav.sampleRate} Hz is not supported (use a common rate such as 44100 or 48000 Hz)`);
+  if (wav.sampleRate === 44100 || wav.sampleRate === 48000) return { left: wav.left, right: wav.right, sampleRate: wav.sampleRate, durationSeconds: wav.durationSeconds };
+  const { left, right } = resampleStereo(wav, wav.sampleRate, ANALYSIS_RATE);
+  return { left, right, sampleRate: ANALYSIS_RATE, durationSeconds: left.length / ANALYSIS_RATE };
+}
+
+/** Probes, then decodes; the decoded length must agree with the frame headers. WAV is read from its header. */
 export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}): Promise<Audio> {
   const maxSeconds = options.maxSeconds ?? 15 * 60;
   const minSeconds = options.minSeconds ?? 1;
+  if (isWav(bytes)) return decodeWavInput(bytes, maxSeconds, minSeconds);
   const probe = probeMp3(bytes, maxSeconds);
   if (probe.durationSeconds < minSeconds) throw new AudioInputError('audio-too-short', `the audio is ${probe.durationSeconds.toFixed(2)} s long; at least ${minSeconds} s is needed`);
   const decoded = await decodeMp3(bytes);

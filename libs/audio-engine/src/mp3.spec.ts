@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateSongFiles } from './generate.js';
-import { decodeMp3 } from './mp3-decode.js';
+import { AudioTooLongError, decodeMp3 } from './mp3-decode.js';
 import { encodeMp3 } from './mp3-encode.js';
 import { scanMp3Frames } from './mp3-frames.js';
 import { renderSong } from './render.js';
@@ -64,6 +64,18 @@ describe('MP3 encode/decode', () => {
   it('is byte-identical for identical input and differs with the seed', () => {
     expect(encodeMp3(renderSong(req, 0).mix, 44100).equals(mp3)).toBe(true);
     expect(encodeMp3(renderSong({ ...req, seed: 22 }, 0).mix, 44100).equals(mp3)).toBe(false);
+  });
+
+  it('decodes in slices: a stream longer than maxSeconds is refused before all of it is decoded', async () => {
+    // 8 kbps MPEG-2.5 frames of silence: 72 bytes for 72 ms, so 400 kB hold more than six minutes.
+    const frame = Buffer.alloc(72);
+    frame.set([0xff, 0xe3, 0x18, 0xc0]);
+    const bomb = Buffer.concat(Array.from({ length: 5600 }, () => frame));
+    await expect(decodeMp3(bomb, { maxSeconds: 60 })).rejects.toThrow(AudioTooLongError);
+    const decoded = await decodeMp3(mp3);
+    const sliced = await decodeMp3(mp3, { maxSeconds: 600 });
+    expect(sliced.left.length).toBe(decoded.left.length);
+    expect(sliced.left).toEqual(decoded.left);
   });
 
   it('clips out-of-range input instead of wrapping around', async () => {

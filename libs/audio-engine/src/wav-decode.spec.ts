@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { decodeWav, isWav } from './wav-decode.js';
+import { AudioTooLongError } from './mp3-decode.js';
+import { decodeWav, isWav, probeWav } from './wav-decode.js';
 import { encodeWav } from './wav.js';
 
 /** A canonical PCM WAV whose samples are arbitrary bytes: every code, including the extremes, occurs. */
@@ -39,5 +40,35 @@ describe('decodeWav', () => {
     expect(Array.from(d.right)).toEqual(Array.from(d.left));
     expect(isWav(Buffer.from('ID3 not a wav file'))).toBe(false);
     expect(() => decodeWav(Buffer.from('ID3 not a wav file'))).toThrow('not a RIFF/WAVE file');
+  });
+});
+
+describe('probeWav', () => {
+  const header = (f: { channels: number; rate: number; bits: number; fmtSize?: number; format?: number }, dataBytes: number) => {
+    const b = Buffer.alloc(44 + dataBytes);
+    b.write('RIFF', 0); b.writeUInt32LE(36 + dataBytes, 4); b.write('WAVE', 8);
+    b.write('fmt ', 12); b.writeUInt32LE(f.fmtSize ?? 16, 16); b.writeUInt16LE(f.format ?? 1, 20); b.writeUInt16LE(f.channels, 22);
+    b.writeUInt32LE(f.rate >>> 0, 24); b.writeUInt16LE(((f.channels * f.bits) / 8) & 0xffff, 32); b.writeUInt16LE(f.bits, 34);
+    b.write('data', 36); b.writeUInt32LE(dataBytes, 40);
+    return b;
+  };
+
+  it('refuses headers that lie before any sample is allocated, and caps the length', () => {
+    expect(probeWav(header({ channels: 2, rate: 44100, bits: 16 }, 400))).toMatchObject({ frames: 100, dataOffset: 44, channels: 2 });
+    expect(() => decodeWav(header({ channels: 0, rate: 44100, bits: 16 }, 400))).toThrow('0 channels');
+    expect(() => decodeWav(header({ channels: 65535, rate: 44100, bits: 16 }, 400))).toThrow('65535 channels');
+    expect(() => decodeWav(header({ channels: 2, rate: 1, bits: 16 }, 400))).toThrow('1 Hz');
+    expect(() => decodeWav(header({ channels: 2, rate: 0xffffffff, bits: 16 }, 400))).toThrow('4294967295 Hz');
+    expect(() => decodeWav(header({ channels: 2, rate: 44100, bits: 0 }, 400))).toThrow('unsupported WAV encoding');
+    expect(() => decodeWav(header({ channels: 2, rate: 44100, bits: 16, fmtSize: 2 }, 400))).toThrow('fmt chunk is 2 bytes');
+    expect(() => decodeWav(header({ channels: 2, rate: 44100, bits: 16 }, 400).subarray(0, 30))).toThrow('ends inside its fmt chunk');
+    expect(() => decodeWav(header({ channels: 2, rate: 44100, bits: 16 }, 0))).toThrow('no samples');
+    // A streaming writer's (or a cut file's) oversized data chunk counts the bytes present.
+    const cut = header({ channels: 2, rate: 44100, bits: 16 }, 400);
+    cut.writeUInt32LE(0xffffffff, 40);
+    expect(decodeWav(cut).left.length).toBe(100);
+    const minute = header({ channels: 1, rate: 8000, bits: 16 }, 8000 * 2 * 60);
+    expect(() => decodeWav(minute, { maxSeconds: 30 })).toThrow(AudioTooLongError);
+    expect(decodeWav(minute, { maxSeconds: 60 }).durationSeconds).toBe(60);
   });
 });

@@ -42,7 +42,7 @@ export class AnalysisService {
           // Read as the caller: RLS shows only their own library items; anything else is 404.
           const item = await this.fingerprints.audioLibraryItem(trx, body.audio_library_id);
           if (!item || item.user_id !== identity.userId) throw new Problem(404, 'not-found', 'audio library item not found');
-          source = this.ownObject(identity, item.file_url);
+          source = this.libraryObject(identity, item.file_url);
           url = item.file_url;
         }
         const row = await this.fingerprints.createRecognition(trx, { userId: identity.userId, audioFileUrl: url!, source: source! });
@@ -106,6 +106,19 @@ export class AnalysisService {
       throw new Problem(422, 'provider-unavailable', `provider '${chosen}' is not available: provider not configured`, [{ path: 'provider', message: `available: ${available.join(', ')}` }]);
     }
     return chosen;
+  }
+
+  /**
+   * A library item's file: an upload stores the locator "audio-library/<key>" (the gateway presigns reads
+   * of it), an imported item may hold one of our public URLs; either must be under the caller's prefix.
+   */
+  private libraryObject(identity: Identity, fileUrl: string): { bucket: BucketName; key: string } {
+    const locator = `${Bucket.AudioLibrary}/`;
+    if (!fileUrl.startsWith(locator)) return this.ownObject(identity, fileUrl);
+    const key = fileUrl.slice(locator.length);
+    const parts = key.split('/');
+    if (parts[0] !== identity.userId || parts.some((s) => s === '..' || s === '')) throw new Problem(404, 'not-found', 'audio library item not found');
+    return { bucket: Bucket.AudioLibrary, key };
   }
 
   private ownObject(identity: Identity, url: string): { bucket: BucketName; key: string } {

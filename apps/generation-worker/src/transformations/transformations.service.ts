@@ -9,6 +9,8 @@ import type { StorageService } from '@muse/storage';
 import { decodeAudio, loadStoredAudio } from '../jobs/audio-source.js';
 import { JobRunner, PermanentJobError, type JobSpec } from '../jobs/job-runner.js';
 
+/** The shortest project audio a transformation analyses (tempo needs 64 hops of 512 samples). */
+const MIN_INPUT_SECONDS = 1;
 /** The engine's genre for each preset style (the open list of types falls back to the type's own word). */
 const ENGINE_GENRE: Record<string, string> = { orchestral: 'classical', electronic: 'electronic', jazz: 'jazz' };
 
@@ -58,6 +60,8 @@ export class TransformationService {
       await this.transformations.start(this.db, row.id);
       const decoded = await decodeAudio(await this.load(row.input_audio_path));
       const audio = decoded.sampleRate === SAMPLE_RATE ? decoded : resampleStereo(decoded, decoded.sampleRate, SAMPLE_RATE);
+      // Tempo needs a second of audio; a shorter file will be as short on every retry.
+      if (audio.left.length < MIN_INPUT_SECONDS * SAMPLE_RATE) throw new PermanentJobError(`the project audio is ${(audio.left.length / SAMPLE_RATE).toFixed(2)} s long; at least ${MIN_INPUT_SECONDS} s is needed`);
       await progress(20);
       const { chroma: _chroma, ...analysis } = analyseMusic(audio, SAMPLE_RATE);
       await progress(35);
