@@ -129,7 +129,11 @@ export class ChaosPlatform {
   private env: Record<string, string> = {};
   private n = 0;
 
-  async start(options: { generationWorkers: number; stemsWorkers: number; aof?: boolean; env?: Record<string, string>; proxy?: { redis?: boolean; s3?: boolean } }): Promise<void> {
+  /**
+   * `providers`: the generation worker talks to the provider simulator (Suno-compatible and Mureka) instead
+   * of the local engine, and providers call back through the gateway's /v1/webhooks/{provider}.
+   */
+  async start(options: { generationWorkers: number; stemsWorkers: number; aof?: boolean; env?: Record<string, string>; providers?: { url: string; apiKey: string }; proxy?: { redis?: boolean; s3?: boolean } }): Promise<void> {
     this.t = await createTestDatabase('muse_chaos');
     this.redis = new RedisServer(await freePort(), options.aof);
     await this.redis.start();
@@ -161,6 +165,7 @@ export class ChaosPlatform {
       SHUTDOWN_GRACE_MS: '10000',
       OUTBOX_POLL_MS: '200',
       RATE_LIMITS: JSON.stringify({ 'generate-music': { requests: 100_000, per_seconds: 60 }, 'api-general': { requests: 100_000, per_seconds: 60 }, auth: { requests: 100_000, per_seconds: 60 } }),
+      ...(options.providers ? providerEnv(options.providers, `http://127.0.0.1:${this.gatewayPort}`) : {}),
       ...options.env,
     });
     this.startApp('api-gateway', this.gatewayPort);
@@ -258,13 +263,13 @@ export class ChaosPlatform {
     }
   }
 
-  /** Submits a short song for a user; an accepted (202) job is recorded for the audit. Returns the status. */
-  async submitGeneration(user: { id: string; token: string }, seconds = 5): Promise<number> {
+  /** Submits a short song for a user (to `provider` when given); an accepted (202) job is recorded for the audit. Returns the status. */
+  async submitGeneration(user: { id: string; token: string }, seconds = 5, provider?: string): Promise<number> {
     const key = `chaos-${++this.n}`;
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       try {
-        const res = await this.call('POST', '/v1/generations', { token: user.token, headers: { 'idempotency-key': key }, body: { prompt: `chaos song ${this.n} upbeat synth pop`, duration_seconds: seconds } });
+        const res = await this.call('POST', '/v1/generations', { token: user.token, headers: { 'idempotency-key': key }, body: { prompt: `chaos song ${this.n} upbeat synth pop`, duration_seconds: seconds, ...(provider ? { provider } : {}) } });
         if (res.status === 202 && !this.submitted.some((x) => x.jobId === res.body.id)) this.submitted.push({ jobId: res.body.id, trackId: res.body.resource.id, userId: user.id, kind: 'generation' });
         // A request whose database connection was cut answers 5xx; the client retries with the same key.
         if (res.status >= 500 && Date.now() < deadline) {
@@ -428,6 +433,23 @@ export function record(experiment: string, figures: { jobs: number; faults: stri
     lines.splice(end, 0, row);
   }
   writeFileSync(file, lines.join('\n'));
+}
+
+/** What the gateway and the workers need to use the provider simulator: credentials, callbacks to the gateway, quick polls. */
+export function providerEnv(sim: { url: string; apiKey: string }, gatewayUrl: string): Record<string, string> {
+  return {
+    SUNO_API_BASE_URL: sim.url,
+    SUNO_API_KEY: sim.apiKey,
+    MUREKA_API_BASE_URL: sim.url,
+    MUREKA_API_KEY: sim.apiKey,
+    PROVIDER_CALLBACK_BASE_URL: gatewayUrl,
+    PROVIDER_CALLBACK_SECRET: 'chaos-provider-callback-secret-0123456789',
+    // Result files come from the simulator on this machine, which the SSRF guard refuses otherwise.
+    PROVIDER_ALLOW_PRIVATE_HOSTS: '127.0.0.1/32',
+    PROVIDER_POLL_BASE_MS: '500',
+    PROVIDER_POLL_MAX_MS: '4000',
+    PROVIDER_HTTP_TIMEOUT_MS: '5000',
+  };
 }
 
 /** The audit's verdict in one object, so a failure shows everything at once. */

@@ -25,8 +25,11 @@ export interface SimulatorFaults {
   slowMs?: number;
   /** Limit slowMs to one provider's API. */
   slowProvider?: 'suno' | 'mureka' | 'replicate' | 'fal';
-  /** Callbacks: sent normally, twice each, complete-first, or never. */
-  callbacks?: 'normal' | 'duplicate' | 'out-of-order' | 'never';
+  /**
+   * Callbacks: sent normally, twice each, complete-first, or never; `early` (Suno generate): the task is
+   * finished at once and its final callback is delivered, and answered, a second before the generate call is.
+   */
+  callbacks?: 'normal' | 'duplicate' | 'out-of-order' | 'never' | 'early';
   /** Result URLs point somewhere we must refuse. */
   resultUrls?: 'normal' | 'private-address' | 'redirect-to-private' | 'oversize' | 'wrong-type' | 'slow';
   /** Answer record-info / query with a body that does not match the contract. */
@@ -206,7 +209,7 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
   };
   const scheduleCallbacks = (task: SimTask) => {
     const mode = sim.faults.callbacks ?? 'normal';
-    if (mode === 'never' || !task.callBackUrl) return;
+    if (mode === 'never' || mode === 'early' || !task.callBackUrl) return;
     const final: 'complete' | 'error' = task.sensitive || task.fail ? 'error' : 'complete';
     // Section replacement reports only its end (complete | error); generation and extend report each stage.
     let plan: Array<['text' | 'first' | 'complete' | 'error', number]> = task.sensitive
@@ -305,6 +308,13 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
       }
       const task: SimTask = { id: randomUUID().replaceAll('-', ''), provider: 'suno', kind: 'song', createdAt: Date.now(), callBackUrl: body.callBackUrl, sensitive: prompt.includes(SENSITIVE_WORD) || String(body.style ?? '').includes(SENSITIVE_WORD), fail: sim.faults.failTasks === true, title: String(body.title ?? 'Simulated Song'), model: body.model, queries: 0 };
       sim.tasks.set(task.id, task);
+      if (sim.faults.callbacks === 'early') {
+        // A provider faster than its own HTTP answer: the result exists, and is announced, before the caller knows the task id.
+        task.createdAt -= 3 * stepMs;
+        await sendCallback(task, task.sensitive || task.fail ? 'error' : 'complete');
+        // …and its answer is slow on the way back: the callback is being handled while the caller still waits.
+        await new Promise((r) => later(1_000, () => r(undefined)));
+      }
       scheduleCallbacks(task);
       return json(res, 200, { code: 200, msg: 'success', data: { taskId: task.id } });
     }

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { JobsRepository, NotificationsRepository, PersonasRepository, ProviderTasksRepository, TrackMediaRepository, TracksRepository } from '@muse/db';
+import { CallbackLogsRepository, JobsRepository, NotificationsRepository, PersonasRepository, ProviderTasksRepository, TrackMediaRepository, TracksRepository } from '@muse/db';
 import { analyticsEmitterProvider, CONFIG, jobEventsProvider, METRICS_REGISTRY } from '@muse/platform';
 import { providerMetrics, type ProviderEnv } from '@muse/providers';
 import type { Registry } from 'prom-client';
@@ -39,6 +39,7 @@ export class GenerationModule {
         { provide: ProviderTasksRepository, useValue: new ProviderTasksRepository() },
         { provide: PersonasRepository, useValue: new PersonasRepository() },
         { provide: TrackMediaRepository, useValue: new TrackMediaRepository() },
+        { provide: CallbackLogsRepository, useValue: new CallbackLogsRepository() },
       ],
     };
   }

@@ -3,6 +3,7 @@ import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import { DEFAULT_DURATION_SECONDS, type JobMessage, type ProviderUpdateMessage } from '@muse/contracts';
 import {
   Bucket,
+  CallbackLogsRepository,
   JobsRepository,
   NotificationsRepository,
   PersonasRepository,
@@ -64,6 +65,7 @@ export class GenerationService implements OnApplicationShutdown {
     private readonly providerTasks: ProviderTasksRepository,
     private readonly personas: PersonasRepository,
     private readonly media: TrackMediaRepository,
+    private readonly callbacks: CallbackLogsRepository,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -94,6 +96,10 @@ export class GenerationService implements OnApplicationShutdown {
         const recorded = await this.providerTasks.recordSubmission(this.db, job.id, track.id, provider.name, outcome.submitted);
         if (!recorded) return undefined; // cancelled meanwhile
         await this.polls.schedule(recorded, 'generation.provider-update', 0, { slower: provider.sendsCallbacks === true });
+        // A provider may call back before its submit answer reaches us: update() could not apply that callback
+        // (no task id yet) and no other may follow, so it is run again now that the task id is recorded.
+        const early = provider.sendsCallbacks === true ? await this.callbacks.latestAccepted(this.db, job.id) : undefined;
+        if (early) await this.polls.callbackNow(recorded, 'generation.provider-update', early.id);
         this.logger.info({ job_id: job.id, provider: provider.name, provider_task_id: outcome.submitted }, 'submitted to provider');
         return { provider: provider.name, provider_task_id: outcome.submitted };
       }
@@ -108,7 +114,11 @@ export class GenerationService implements OnApplicationShutdown {
   async update(message: ProviderUpdateMessage, queueJob?: QueueJob): Promise<Record<string, unknown> | undefined> {
     const job = await this.jobs.findById(this.db, message.jobId);
     // Finished (duplicate or late callback), not submitted, or not the message's owner: nothing to do.
-    if (!job || job.status !== 'processing' || job.user_id !== message.userId || !job.provider || !job.provider_task_id || !job.resource_id) return undefined;
+    if (!job || job.status !== 'processing' || job.user_id !== message.userId || !job.provider || !job.provider_task_id || !job.resource_id) {
+      // The submission is recorded after this callback: run() sees the logged callback and polls at once.
+      if (job?.status === 'processing' && !job.provider_task_id && message.source === 'callback') this.logger.info({ job_id: job.id }, 'callback before the provider task id was recorded; run again once it is');
+      return undefined;
+    }
     const track = await this.tracks.findById(this.db, job.resource_id);
     if (!track) return this.finishFailed(job, null, 'track-deleted', 'the track was deleted before it was generated', true);
     const provider = this.providers.get(job.provider);

@@ -75,6 +75,11 @@ export class CallbackLogsRepository {
       .executeTakeFirst();
   }
 
+  /** The job's latest verified, first-of-its-kind callback (rejected and duplicate rows have no dedup key). */
+  async latestAccepted(db: Kysely<DB>, jobId: string): Promise<{ id: string } | undefined> {
+    return db.selectFrom('callback_logs').select('id').where('job_id', '=', jobId).where('dedup_key', 'is not', null).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  }
+
   listForJob(db: Kysely<DB>, jobId: string) {
     return db.selectFrom('callback_logs').selectAll().where('job_id', '=', jobId).orderBy('created_at').execute();
   }

@@ -27,6 +27,21 @@ export class ContinuationScheduler {
     return delay;
   }
 
+  /**
+   * Runs the continuation of a callback that arrived before the provider's submit answer (so before its task id
+   * was recorded, when it could not be applied): once, now, beside the poll chain.
+   */
+  async callbackNow(job: Job, updateJobName: string, callbackLogId: string): Promise<void> {
+    const message: ProviderUpdateMessage = { jobId: job.id, userId: job.user_id, correlationId: job.correlation_id ?? job.id, source: 'callback', callbackLogId };
+    await this.queue.add(updateJobName, message, {
+      jobId: `${job.id}-cb-${callbackLogId}-early`,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: { age: 3600 },
+      removeOnFail: { age: 24 * 3600 },
+    });
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }
