@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// npm run bench: runs the gateway and worker benchmarks on this machine and writes bench/results.md
+// npm run bench: runs the gateway, worker and studio benchmarks on this machine and writes bench/results.md
 // (this run in full, the profile's top frames, and one more row in the history table, old rows kept).
+// The studio bench also writes its detailed report, bench/studio-results.md; results.md gets its summary.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { gatewayBench } from './gateway-bench.js';
 import { workerBench } from './worker-bench.js';
+import { STUDIO_GOAL, STUDIO_KINDS, studioBench } from './studio-bench.js';
 import { fmt, machine } from './support.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -14,7 +16,7 @@ const loadAtStart = loadavg();
 const startedAt = new Date();
 const machineLine = machine();
 const results = {};
-for (const [name, run] of [['gateway', gatewayBench], ['worker', workerBench]]) {
+for (const [name, run] of [['gateway', gatewayBench], ['worker', workerBench], ['studio', studioBench]]) {
   if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== name) continue;
   results[name] = await run();
   console.log(JSON.stringify({ bench: name, ratio: results[name].ratio, rows: results[name].rows }));
@@ -79,13 +81,42 @@ function workerSection(w) {
   ].join('\n');
 }
 
+// Studio kinds (issue 15): each kind's speed on a 3-minute song against the goal, by CPU time (what the work
+// costs, whatever else shares the cores) and by wall clock. Kinds with two jobs (effects) count their slowest.
+function studioKinds(s) {
+  return STUDIO_KINDS.map((kind) => {
+    const rows = s.rows.filter((r) => r.kind === kind);
+    return { kind, rows, xCpu: Math.min(...rows.map((r) => r.xCpu)), x: Math.min(...rows.map((r) => r.x)) };
+  }).filter((k) => k.rows.length > 0);
+}
+
+function studioSection(s) {
+  const kinds = studioKinds(s);
+  const met = kinds.filter((k) => k.xCpu >= STUDIO_GOAL).length;
+  return [
+    `## Studio kinds (local engine, ${s.seconds} s song)`,
+    '',
+    `${s.seconds} s song, median of ${s.runs} runs each, engine code only (no S3/DB); MP3 encoder ${s.encoder}. Load average at start ${fmt(s.load, 1)}, at end ${s.loadAtEnd.map((l) => l.toFixed(1)).join(' / ')}. Goal: every kind ≥ ${STUDIO_GOAL}× real time, counted in CPU time; wall clock moves with the load. The full report (what each kind runs, the encoder A/B, CPU profiles, history) is bench/studio-results.md.`,
+    '',
+    '| kind | × real time (CPU) | × real time (wall) | ≥ 30× (CPU) |',
+    '|---|---:|---:|---|',
+    ...kinds.map((k) => `| ${k.kind} | ${k.rows.map((r) => `${fmt(r.xCpu, 1)}×`).join(' · ')} | ${k.rows.map((r) => `${fmt(r.x, 1)}×`).join(' · ')} | ${yes(k.xCpu >= STUDIO_GOAL)} |`),
+    '',
+    `${met} of ${kinds.length} kinds meet the goal.`,
+    ...s.rows.filter((r) => r.kind.startsWith('stems')).map((r) => `Stem separation (stems worker, not a studio kind), ${r.kind}: ${fmt(r.xCpu, 1)}× real time (CPU).`),
+    '',
+  ].join('\n');
+}
+
 // History: one row per run, old rows kept (read back from the previous file).
-const HISTORY_HEADER = '| run (UTC) | load 1 min start/end | submit/s 32 | raw/s 32 | ratio 32 | p99 ms 32 | submit/s 64 | p99 ms 64 | errors 64 | gateway CPU ms/job 32 | relay lag p99 ms | worker jobs/s | raw jobs/s | ratio | submit→completed p50 ms | note |';
+const HISTORY_HEADER = '| run (UTC) | load 1 min start/end | submit/s 32 | raw/s 32 | ratio 32 | p99 ms 32 | submit/s 64 | p99 ms 64 | errors 64 | gateway CPU ms/job 32 | relay lag p99 ms | worker jobs/s | raw jobs/s | ratio | submit→completed p50 ms | note | studio kinds ≥ 30× (CPU) | studio slowest kind (CPU) | transformation / effects chain (CPU) |';
 const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
 const historyStart = previous.indexOf('## History');
 const oldRows = historyStart < 0 ? [] : previous.slice(historyStart).split('\n').filter((l) => l.startsWith('| 20'));
 const g = results.gateway;
 const w = results.worker;
+const st = results.studio && studioKinds(results.studio);
+const stKind = (name) => st?.find((k) => k.kind === name);
 const row = [
   startedAt.toISOString().slice(0, 16).replace('T', ' '),
   `${loadAtStart[0].toFixed(1)} / ${loadAtEnd[0].toFixed(1)}`,
@@ -103,6 +134,9 @@ const row = [
   w ? pct(w.ratio) : '',
   w ? fmt(w.latency.p50, 1) : '',
   process.env.BENCH_NOTE ?? '',
+  st ? `${st.filter((k) => k.xCpu >= STUDIO_GOAL).length} / ${st.length}` : '',
+  st ? (([k]) => `${k.kind} ${fmt(k.xCpu, 1)}×`)([...st].sort((a, b) => a.xCpu - b.xCpu)) : '',
+  st ? `${fmt(stKind('transformation')?.xCpu ?? NaN, 1)}× / ${fmt(stKind('effects (transformation_type effects)')?.xCpu ?? NaN, 1)}×` : '',
 ];
 const history = [...oldRows, `| ${row.join(' | ')} |`];
 
@@ -114,6 +148,7 @@ const report = [
   ...(g ? [gatewaySection(g)] : []),
   ...(existsSync(BEFORE) ? [readFileSync(BEFORE, 'utf8').trim(), ''] : []),
   ...(w ? [workerSection(w)] : []),
+  ...(results.studio ? [studioSection(results.studio)] : []),
   '## History',
   '',
   'One row per `npm run bench` (32/64: concurrent clients). Rows before 2026-12-04 used a different raw baseline (the 2026-11-22 worker raw baseline processed empty jobs).',

@@ -20,16 +20,22 @@ export function separateToMp3(audio: Audio, options: SeparatorOptions = {}, kbps
   const encoders = Object.fromEntries(STEM_TYPES.map((s) => [s, new StreamingMp3Encoder(audio.sampleRate, kbps)])) as Record<StemType, StreamingMp3Encoder>;
   const instL = new Float32Array(4096);
   const instR = new Float32Array(4096);
-  separator.run(audio, (block, length) => {
-    for (const s of SEPARATED_STEMS) encoders[s].write(block[s].left, block[s].right, length);
-    // Instrumental = everything but the voice (the masks sum to one, so this is mix − vocals).
-    for (let i = 0; i < length; i++) {
-      instL[i] = block.drums.left[i]! + block.bass.left[i]! + block.other.left[i]!;
-      instR[i] = block.drums.right[i]! + block.bass.right[i]! + block.other.right[i]!;
-    }
-    encoders.instrumental.write(instL, instR, length);
-  });
-  const files = Object.fromEntries(STEM_TYPES.map((s) => [s, encoders[s].finish()])) as Record<StemType, Buffer>;
+  let files: Record<StemType, Buffer>;
+  try {
+    separator.run(audio, (block, length) => {
+      for (const s of SEPARATED_STEMS) encoders[s].write(block[s].left, block[s].right, length);
+      // Instrumental = everything but the voice (the masks sum to one, so this is mix − vocals).
+      for (let i = 0; i < length; i++) {
+        instL[i] = block.drums.left[i]! + block.bass.left[i]! + block.other.left[i]!;
+        instR[i] = block.drums.right[i]! + block.bass.right[i]! + block.other.right[i]!;
+      }
+      encoders.instrumental.write(instL, instR, length);
+    });
+    files = Object.fromEntries(STEM_TYPES.map((s) => [s, encoders[s].finish()])) as Record<StemType, Buffer>;
+  } finally {
+    // The encoders' state lives in the thread's wasm memory, not the JS heap: free it on failure too.
+    for (const s of STEM_TYPES) encoders[s].dispose();
+  }
   return { method: 'dsp-masking', sampleRate: audio.sampleRate, durationSeconds: audio.left.length / audio.sampleRate, files };
 }
 

@@ -135,6 +135,31 @@ export function onePoleHighpass(buf: Float32Array, cutoff: number): void {
   }
 }
 
+/**
+ * The same highpass on both channels of a buffer in one loop (each channel's recursion waits on its last
+ * output, so two side by side cost about one), and nothing at all on an all-silent buffer (its output is
+ * silence): per channel, the same samples as two onePoleHighpass calls.
+ */
+export function onePoleHighpassStereo(left: Float32Array, right: Float32Array, cutoff: number): void {
+  const n = left.length;
+  let first = 0;
+  while (first < n && left[first] === 0 && right[first] === 0) first++;
+  if (first === n) return;
+  // Leading silence stays silence (y = a·(0 + 0 − 0)); the filter starts at rest where the sound does.
+  const a = M.exp((-2 * M.PI * cutoff) / SR);
+  let lx1 = 0, ly = 0, rx1 = 0, ry = 0;
+  for (let i = first; i < n; i++) {
+    const xl = left[i]!;
+    const xr = right[i]!;
+    ly = a * (ly + xl - lx1);
+    ry = a * (ry + xr - rx1);
+    lx1 = xl;
+    rx1 = xr;
+    left[i] = ly;
+    right[i] = ry;
+  }
+}
+
 /** Coefficients of the Simper/Cytomic state-variable filter for cutoff `fc` and resonance 0..1. */
 export function svfCoefs(fc: number, resonance: number, out: Float64Array): void {
   const g = M.tan((M.PI * M.min(M.max(fc, 20), SR * 0.45)) / SR);

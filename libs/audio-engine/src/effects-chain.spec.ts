@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { applyEffectsChain } from './effects-chain.js';
+import { applyEffectsChain, EQ_BANDS } from './effects-chain.js';
+import { renderSong } from './render.js';
 
 const SR = 44100;
 const tone = (f: number, amp = 0.5, seconds = 1) => {
@@ -12,6 +13,108 @@ const rms = (x: Float32Array, from = 0, to = x.length) => {
   return Math.sqrt(s / (to - from));
 };
 const db = (a: number, b: number) => 20 * Math.log10(a / b);
+
+// The equalizer and compressor as first written (one channel per pass, the gain curve in dB per sample):
+// the reference the faster versions in effects-chain.ts are checked against.
+// Module-local alias: global lookups are slow inside Jest's vm sandbox, and these loops are hot.
+const M = Math;
+const reference = {
+  rbj(type: 'lowshelf' | 'highshelf' | 'peak', freq: number, gainDb: number, q: number): number[] {
+    const A = M.pow(10, gainDb / 40);
+    const w0 = (2 * M.PI * freq) / SR;
+    const cos = M.cos(w0);
+    const alpha = M.sin(w0) / (2 * q);
+    let b0: number, b1: number, b2: number, a0: number, a1: number, a2: number;
+    if (type === 'peak') {
+      b0 = 1 + alpha * A; b1 = -2 * cos; b2 = 1 - alpha * A; a0 = 1 + alpha / A; a1 = -2 * cos; a2 = 1 - alpha / A;
+    } else {
+      const s = 2 * M.sqrt(A) * alpha;
+      if (type === 'lowshelf') {
+        b0 = A * (A + 1 - (A - 1) * cos + s); b1 = 2 * A * (A - 1 - (A + 1) * cos); b2 = A * (A + 1 - (A - 1) * cos - s);
+        a0 = A + 1 + (A - 1) * cos + s; a1 = -2 * (A - 1 + (A + 1) * cos); a2 = A + 1 + (A - 1) * cos - s;
+      } else {
+        b0 = A * (A + 1 + (A - 1) * cos + s); b1 = -2 * A * (A - 1 + (A + 1) * cos); b2 = A * (A + 1 + (A - 1) * cos - s);
+        a0 = A + 1 - (A - 1) * cos + s; a1 = 2 * (A - 1 - (A + 1) * cos); a2 = A + 1 - (A - 1) * cos - s;
+      }
+    }
+    return [b0 / a0, b1 / a0, b2 / a0, a1 / a0, a2 / a0];
+  },
+  biquad(buf: Float32Array, [b0, b1, b2, a1, a2]: number[]): void {
+    let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+    for (let i = 0; i < buf.length; i++) {
+      const x = buf[i]!;
+      const y = b0! * x + b1! * x1 + b2! * x2 - a1! * y1 - a2! * y2;
+      x2 = x1; x1 = x; y2 = y1; y1 = y;
+      buf[i] = y;
+    }
+  },
+  equalizer(left: Float32Array, right: Float32Array, s: { low?: number; mid?: number; high?: number }): void {
+    const gainDb = (linear: number | undefined) => 20 * M.log10(M.max(1e-3, linear ?? 1));
+    const stages: number[][] = [];
+    if ((s.low ?? 1) !== 1) stages.push(reference.rbj('lowshelf', EQ_BANDS.low, gainDb(s.low), M.SQRT1_2));
+    if ((s.mid ?? 1) !== 1) stages.push(reference.rbj('peak', EQ_BANDS.mid, gainDb(s.mid), 0.9));
+    if ((s.high ?? 1) !== 1) stages.push(reference.rbj('highshelf', EQ_BANDS.high, gainDb(s.high), M.SQRT1_2));
+    for (const c of stages) for (const ch of [left, right]) reference.biquad(ch, c);
+  },
+  compressor(left: Float32Array, right: Float32Array, threshold: number, ratio: number, attackMs = 10, releaseMs = 120, makeupDb = 0): void {
+    const attack = M.exp(-1 / ((attackMs / 1000) * SR));
+    const release = M.exp(-1 / ((releaseMs / 1000) * SR));
+    const makeup = M.pow(10, makeupDb / 20);
+    const knee = 6;
+    let env = 0;
+    for (let i = 0; i < left.length; i++) {
+      const level = M.max(M.abs(left[i]!), M.abs(right[i]!));
+      env = level > env ? attack * env + (1 - attack) * level : release * env + (1 - release) * level;
+      const db = 20 * M.log10(M.max(env, 1e-9));
+      const over = db - threshold;
+      let reduction = 0;
+      if (over >= knee / 2) reduction = over * (1 - 1 / ratio);
+      else if (over > -knee / 2) reduction = ((1 - 1 / ratio) * (over + knee / 2) ** 2) / (2 * knee);
+      const g = M.pow(10, -reduction / 20) * makeup;
+      left[i] = left[i]! * g;
+      right[i] = right[i]! * g;
+    }
+  },
+};
+
+describe('applyEffectsChain against the reference implementation', () => {
+  // A real mix (loud, dynamic, both channels different) and its quiet and hot versions, so the compressor
+  // spends time below, inside and above its knee.
+  const mix = renderSong({ prompt: 'energetic electronic pop anthem with female vocals', durationSeconds: 5, seed: 1234 }, 0).mix;
+  const scaled = (g: number) => ({ left: mix.left.map((x) => x * g), right: mix.right.map((x) => x * g) });
+
+  it('equalizer: the same samples, bit for bit, for one, two and three bands', () => {
+    for (const settings of [{ high: 0.25 }, { low: 1.2, mid: 1.0, high: 1.1 }, { low: 2, mid: 0.5, high: 1.5 }]) {
+      const ours = applyEffectsChain(mix, SR, [{ type: 'equalizer', settings }]);
+      const ref = { left: mix.left.slice(), right: mix.right.slice() };
+      reference.equalizer(ref.left, ref.right, settings);
+      // Compared in a loop: Jest's deep equality walks a typed array element by element, far too slowly here.
+      let differing = 0;
+      for (const ch of ['left', 'right'] as const) for (let i = 0; i < ref[ch].length; i++) if (ours[ch][i] !== ref[ch][i]) differing++;
+      expect(differing).toBe(0);
+    }
+  });
+
+  it('compressor: within float precision of the per-sample dB formula, in every region of the knee', () => {
+    for (const [g, threshold, ratio, makeup] of [[1, -18, 3, 0], [0.1, -18, 3, 0], [1, -6, 8, 4], [0.5, -24, 2, -2]] as const) {
+      const input = scaled(g);
+      const ours = applyEffectsChain(input, SR, [{ type: 'compressor', settings: { threshold_db: threshold, ratio, makeup_db: makeup } }]);
+      const ref = { left: input.left.slice(), right: input.right.slice() };
+      reference.compressor(ref.left, ref.right, threshold, ratio, 10, 120, makeup);
+      let maxErr = 0;
+      let changed = 0;
+      for (const ch of ['left', 'right'] as const) {
+        for (let i = 0; i < ref[ch].length; i++) {
+          maxErr = Math.max(maxErr, Math.abs(ours[ch][i]! - ref[ch][i]!));
+          if (Math.abs(ref[ch][i]! - input[ch][i]!) > 1e-4) changed++;
+        }
+      }
+      // One float32 step at full scale is 6e-8: the two differ by rounding only.
+      expect(maxErr).toBeLessThan(2.5e-7);
+      if (g >= 0.5) expect(changed).toBeGreaterThan(1000); // the compressor did compress
+    }
+  });
+});
 
 describe('applyEffectsChain', () => {
   it('equalizer: each band moves its own frequencies by the preset\'s gain and leaves the others', () => {

@@ -7,7 +7,7 @@ export { LAYER_NAMES, SAMPLE_RATE } from './types.js';
 export { deriveSongParams, validateDuration, MIN_DURATION_SECONDS, MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS } from './params.js';
 export { renderSong } from './render.js';
 export type { StageTimings } from './render.js';
-export { encodeMp3, MP3_ENCODER } from './mp3-encode.js';
+export { encodeMp3, Mp3StreamEncoder, MP3_ENCODER } from './mp3-encode.js';
 export { scanMp3Frames } from './mp3-frames.js';
 export type { Mp3ChannelMode, Mp3FrameScan } from './mp3-frames.js';
 export { AudioTooLongError, decodeMp3 } from './mp3-decode.js';

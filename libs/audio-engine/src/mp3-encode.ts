@@ -90,46 +90,96 @@ function copyClipped(src: Float32Array, from: number, dst: Float32Array): void {
  */
 export function encodeMp3(audio: StereoBuffer, sampleRate: number, kbps = 192): Buffer {
   if (audio.left.length !== audio.right.length) throw new RangeError('left and right channels differ in length');
-  if (!Number.isInteger(sampleRate) || sampleRate <= 0) throw new RangeError(`invalid sample rate ${sampleRate}`);
-  if (!BITRATES.has(kbps)) throw new RangeError(`invalid MP3 bitrate ${kbps} kbps`);
-  const wasm = loadLame();
-  // PARAMS (packed): in_channel_count, in_sample_rate, bitrate, vbr_quality (float, < 0 = CBR), out_sample_rate.
-  const params = wasm.malloc(20);
-  if (!params) throw new Error('MP3 encoder: out of memory');
-  let cfg = 0;
+  const encoder = new Mp3StreamEncoder(sampleRate, kbps);
   try {
-    const p = new DataView(wasm.memory.buffer, params, 20);
-    p.setUint32(0, 2, true);
-    p.setUint32(4, sampleRate, true);
-    p.setUint32(8, kbps, true);
-    p.setFloat32(12, -1, true);
-    p.setUint32(16, MPEG_RATES.has(sampleRate) ? sampleRate : 0, true);
-    cfg = wasm.enc_init(params);
+    encoder.write(audio.left, audio.right);
+    return encoder.finish();
   } finally {
-    wasm.free(params);
+    encoder.dispose();
   }
-  if (!cfg) throw new RangeError(`MP3 encoder refused ${sampleRate} Hz at ${kbps} kbps`);
-  const chunks: Buffer[] = [];
-  // The returned bytes live in wasm memory and are overwritten by the next call: copy them out.
-  const take = (written: number): void => {
-    if (written < 0) throw new Error(`MP3 encoder failed (${written})`);
-    if (written > 0) chunks.push(Buffer.from(new Uint8Array(wasm.memory.buffer, wasm.enc_get_out_buf(cfg), written)));
-  };
-  try {
-    const n = audio.left.length;
-    for (let start = 0; start < n; start += CHUNK) {
-      const len = Math.min(CHUNK, n - start);
+}
+
+/**
+ * The same encoder fed piece by piece, for audio that is produced in blocks (the stem separator): the
+ * bytes are those `encodeMp3` writes for the concatenated input, because LAME buffers its input into
+ * frames itself, whatever the block sizes. Encoded frames are copied out after every call, so only
+ * LAME's own state (a few hundred KiB of wasm memory) is held per stream. Call `finish()` once for the
+ * file; `dispose()` frees the encoder's wasm memory when a stream is abandoned (a no-op after `finish`).
+ */
+export class Mp3StreamEncoder {
+  private readonly wasm: LameWasm;
+  private cfg: number;
+  private readonly chunks: Buffer[] = [];
+  /** Samples per channel written so far. */
+  samples = 0;
+
+  constructor(sampleRate: number, kbps = 192) {
+    if (!Number.isInteger(sampleRate) || sampleRate <= 0) throw new RangeError(`invalid sample rate ${sampleRate}`);
+    if (!BITRATES.has(kbps)) throw new RangeError(`invalid MP3 bitrate ${kbps} kbps`);
+    const wasm = loadLame();
+    // PARAMS (packed): in_channel_count, in_sample_rate, bitrate, vbr_quality (float, < 0 = CBR), out_sample_rate.
+    const params = wasm.malloc(20);
+    if (!params) throw new Error('MP3 encoder: out of memory');
+    let cfg = 0;
+    try {
+      const p = new DataView(wasm.memory.buffer, params, 20);
+      p.setUint32(0, 2, true);
+      p.setUint32(4, sampleRate, true);
+      p.setUint32(8, kbps, true);
+      p.setFloat32(12, -1, true);
+      p.setUint32(16, MPEG_RATES.has(sampleRate) ? sampleRate : 0, true);
+      cfg = wasm.enc_init(params);
+    } finally {
+      wasm.free(params);
+    }
+    if (!cfg) throw new RangeError(`MP3 encoder refused ${sampleRate} Hz at ${kbps} kbps`);
+    this.wasm = wasm;
+    this.cfg = cfg;
+  }
+
+  /** Encodes `length` samples of each channel (from index 0). */
+  write(left: Float32Array, right: Float32Array, length = left.length): void {
+    const { wasm } = this;
+    const cfg = this.live();
+    if (length > left.length || length > right.length) throw new RangeError(`cannot write ${length} samples from ${left.length} / ${right.length}`);
+    for (let start = 0; start < length; start += CHUNK) {
+      const len = Math.min(CHUNK, length - start);
       const pointers = wasm.enc_get_pcm(cfg, len);
       if (!pointers) throw new Error('MP3 encoder: out of memory');
       // Views are made after every call that can grow (and so detach) the wasm memory.
       const [leftPtr, rightPtr] = new Uint32Array(wasm.memory.buffer, pointers, 2);
-      copyClipped(audio.left, start, new Float32Array(wasm.memory.buffer, leftPtr!, len));
-      copyClipped(audio.right, start, new Float32Array(wasm.memory.buffer, rightPtr!, len));
-      take(wasm.enc_encode(cfg, len));
+      copyClipped(left, start, new Float32Array(wasm.memory.buffer, leftPtr!, len));
+      copyClipped(right, start, new Float32Array(wasm.memory.buffer, rightPtr!, len));
+      this.take(wasm.enc_encode(cfg, len));
     }
-    take(wasm.enc_flush(cfg));
-  } finally {
-    wasm.enc_free(cfg);
+    this.samples += length;
   }
-  return Buffer.concat(chunks);
+
+  /** Flushes the last frames and returns the whole file; the encoder is freed. */
+  finish(): Buffer {
+    const cfg = this.live();
+    try {
+      this.take(this.wasm.enc_flush(cfg));
+    } finally {
+      this.dispose();
+    }
+    return Buffer.concat(this.chunks);
+  }
+
+  dispose(): void {
+    if (!this.cfg) return;
+    this.wasm.enc_free(this.cfg);
+    this.cfg = 0;
+  }
+
+  private live(): number {
+    if (!this.cfg) throw new Error('MP3 stream already finished');
+    return this.cfg;
+  }
+
+  // The returned bytes live in wasm memory and are overwritten by the next call: copy them out.
+  private take(written: number): void {
+    if (written < 0) throw new Error(`MP3 encoder failed (${written})`);
+    if (written > 0) this.chunks.push(Buffer.from(new Uint8Array(this.wasm.memory.buffer, this.wasm.enc_get_out_buf(this.cfg), written)));
+  }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateSongFiles } from './generate.js';
 import { AudioTooLongError, decodeMp3 } from './mp3-decode.js';
-import { encodeMp3 } from './mp3-encode.js';
+import { encodeMp3, Mp3StreamEncoder } from './mp3-encode.js';
 import { scanMp3Frames } from './mp3-frames.js';
 import { renderSong } from './render.js';
 
@@ -130,6 +130,30 @@ describe('MP3 encode/decode', () => {
     expect(scanMp3Frames(encodeMp3({ left: tone, right: tone }, 48000, 128)).sampleRate).toBe(48000);
     const decoded = await decodeMp3(encodeMp3({ left: new Float32Array(44100).fill(Number.NaN), right: new Float32Array(44100) }, 44100));
     expect(rms(decoded.left)).toBe(0);
+  });
+
+  it('streams: blocks of any size give the bytes of one encodeMp3 call, and a finished stream refuses more', () => {
+    const { left, right } = renderSong(req, 0).mix;
+    const stream = new Mp3StreamEncoder(44100, 192);
+    // Uneven blocks, one longer than the encoder's internal chunk, each written from index 0 of a scratch buffer.
+    const l = new Float32Array(50000), r = new Float32Array(50000);
+    for (let at = 0, k = 0; at < left.length; k++) {
+      const len = Math.min([4096, 1, 50000, 1153][k % 4]!, left.length - at);
+      l.set(left.subarray(at, at + len)); r.set(right.subarray(at, at + len));
+      stream.write(l, r, len);
+      at += len;
+    }
+    expect(stream.samples).toBe(left.length);
+    expect(stream.finish().equals(mp3)).toBe(true);
+    expect(() => stream.write(l, r, 10)).toThrow(/finished/);
+    stream.dispose();
+    const abandoned = new Mp3StreamEncoder(44100);
+    abandoned.write(l, r, 1000);
+    abandoned.dispose();
+    expect(() => abandoned.finish()).toThrow(/finished/);
+    const short = new Mp3StreamEncoder(44100);
+    expect(() => short.write(l, r, 60000)).toThrow(RangeError);
+    short.dispose();
   });
 
   it('frame scanning refuses damaged streams', () => {

@@ -1,7 +1,7 @@
 // Renders a request into five stems and their mix: arrangement -> note events -> synthesis -> effects -> master.
 import { buildChordSlots, makeGrid, planSections, stepTime } from './arrangement.js';
 import type { NoteEvent } from './arrangement.js';
-import { onePoleHighpass, panGains, SR } from './dsp.js';
+import { onePoleHighpassStereo, panGains, SR } from './dsp.js';
 import { addPingPong, addReverb, applyDucking } from './effects.js';
 import { highShelf } from './effects-chain.js';
 import { buildDrumHits, chooseGrooveOptions } from './grooves.js';
@@ -185,10 +185,7 @@ export function renderContext(ctx: SongContext, timings?: StageTimings): Rendere
   if (p.hasVocals) addReverb(layers.vocals, 0.25 + space * 0.5, rt60 * 0.9);
 
   // Distortion and asymmetric plucks leave DC; a gentle high-pass per stem keeps it out of the limiter.
-  for (const k of LAYER_NAMES) {
-    onePoleHighpass(layers[k].left, 18);
-    onePoleHighpass(layers[k].right, 18);
-  }
+  for (const k of LAYER_NAMES) onePoleHighpassStereo(layers[k].left, layers[k].right, 18);
   mark('effects');
   const master: MasterOptions = {
     targetRms: 0.17, ceiling: 0.95, fadeInSec: 0.01, fadeOutSec: Math.min(3, Math.max(0.4, p.durationSeconds * 0.08)), releaseSec: 0.15,
