@@ -273,7 +273,6 @@ export async function studioBench() {
   return { date: summary.date, load: summary.load, loadAtEnd: loadavg(), encoder: LABEL, seconds: SECONDS, runs: RUNS, rows, report: lines.join('\n') };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) console.log((await studioBench()).report);
 
 /** separateToMp3 (libs/audio-analysis/src/stems.ts) with the lamejs streaming encoder it had before issue 15. */
 async function lamejsStreamEncoder() {
@@ -409,3 +408,6 @@ function topFrames(profile) {
   }
   return [...agg.values()].sort((a, b) => b.ms - a.ms).map((f) => ({ ...f, share: f.ms / total }));
 }
+
+// Last: run directly, after every declaration above is initialised (classes are not hoisted).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) console.log((await studioBench()).report);
