@@ -288,13 +288,17 @@ export class GenerationService implements OnApplicationShutdown {
 
   private async finishFailed(job: Job, track: Track | null, code: string, message: string, final: boolean): Promise<undefined> {
     const updated = await this.db.transaction().execute(async (trx) => {
+      // The job's transition first: when another path (a callback, a poll, a retry) already ended it, this
+      // one changes nothing — no second track update, no second "Generation failed" notification.
+      const failed = await this.jobs.fail(trx, job.id, { code, message }, final);
+      if (!failed) return undefined;
       if (track) {
         await this.tracks.recordAttempt(trx, track.id, job.id, Math.min(job.attempts, 3), message);
         await this.tracks.setStatus(trx, track.id, final ? 'failed' : 'processing', { error: message });
         if (final) await this.notifications.create(trx, { userId: job.user_id, type: 'error', title: 'Generation failed', message, link: `/tracks/${track.id}` });
       }
       if (final) await this.providerTasks.releaseTask(trx, job.id);
-      return this.jobs.fail(trx, job.id, { code, message }, final);
+      return failed;
     });
     this.logger.warn({ job_id: job.id, attempt: job.attempts, final, code, err: message }, 'generation attempt failed');
     if (updated) await this.events.publish(updated);
