@@ -290,6 +290,8 @@ export class GenerationService implements OnApplicationShutdown {
     const updated = await this.db.transaction().execute(async (trx) => {
       // The job's transition first: when another path (a callback, a poll, a retry) already ended it, this
       // one changes nothing — no second track update, no second "Generation failed" notification.
+      // (Releasing the task touches only an unfinished job: it is a no-op exactly when the fail below is.)
+      if (final) await this.providerTasks.releaseTask(trx, job.id);
       const failed = await this.jobs.fail(trx, job.id, { code, message }, final);
       if (!failed) return undefined;
       if (track) {
@@ -297,7 +299,6 @@ export class GenerationService implements OnApplicationShutdown {
         await this.tracks.setStatus(trx, track.id, final ? 'failed' : 'processing', { error: message });
         if (final) await this.notifications.create(trx, { userId: job.user_id, type: 'error', title: 'Generation failed', message, link: `/tracks/${track.id}` });
       }
-      if (final) await this.providerTasks.releaseTask(trx, job.id);
       return failed;
     });
     this.logger.warn({ job_id: job.id, attempt: job.attempts, final, code, err: message }, 'generation attempt failed');
