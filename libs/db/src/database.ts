@@ -14,7 +14,10 @@ export interface DatabaseOptions {
   /**
    * Server-side limit on one statement (0 = none). Without it a locked row or a stalled server holds a
    * request, and its pooled connection, for as long as the lock lasts; with it the statement fails with
-   * 57014 and the caller can answer 503 and retry.
+   * 57014 and the caller can answer 503 and retry. Sent in the startup packet's `options` (`-c
+   * statement_timeout=…`): PgBouncer refuses an unknown startup parameter such as `statement_timeout`
+   * outright, and ignores `options` (IGNORE_STARTUP_PARAMETERS); behind a transaction-mode pooler set the
+   * timeout on the database role instead (ALTER ROLE … SET statement_timeout).
    */
   statementTimeoutMs?: number;
 }
@@ -25,7 +28,7 @@ export function createPool(options: DatabaseOptions): pg.Pool {
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'muse',
     idleTimeoutMillis: 30_000,
-    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(options.statementTimeoutMs ? { options: `-c statement_timeout=${Math.trunc(options.statementTimeoutMs)}` } : {}),
   });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
