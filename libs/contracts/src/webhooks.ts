@@ -15,6 +15,25 @@ export const WebhookDeliverMessage = z.object({
 export type WebhookDeliverMessage = z.infer<typeof WebhookDeliverMessage>;
 
 /**
+ * The queue job ids of a delivery's messages: the first (the outbox row its job's status change wrote), a
+ * redelivery's, and a retry's (`attempts` = attempts recorded before it). Deterministic, so the sender
+ * re-running an attempt after a crash, or queue-loss recovery re-creating a lost message, adds nothing twice.
+ */
+export const webhookJobId = {
+  first: (deliveryId: string) => deliveryId,
+  redelivery: (deliveryId: string, redeliveries: number) => `${deliveryId}-r${redeliveries}`,
+  retry: (deliveryId: string, attemptsBefore: number) => `${deliveryId}-a${attemptsBefore + 1}`,
+};
+
+/** BullMQ options of a scheduled retry (the sender's, and queue-loss recovery's when it re-creates one). */
+export const WEBHOOK_RETRY_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
+/**
  * callback_url of every submission: an absolute http(s) URL, at most 2048 characters, without
  * credentials. Where it may point (public addresses only) is checked when it is called, at connect
  * time, because DNS can change between now and then.

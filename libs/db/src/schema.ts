@@ -239,6 +239,8 @@ export interface WebhookDeliveriesTable {
   status: Defaulted<WebhookDeliveryStatus>;
   attempts: Defaulted<number>;
   redeliveries: Defaulted<number>;
+  /** Attempts since the delivery was created or last redelivered (0038): the retry schedule's position. */
+  cycle_attempts: Defaulted<number>;
   last_status_code: number | null;
   last_error: string | null;
   next_attempt_at: NullableTimestamp;

@@ -48,7 +48,7 @@ const SPINE_TABLE_COLUMNS = {
   job_kind_features: ['kind', 'feature', 'created_at'],
   webhook_secrets: ['user_id', 'secret', 'created_at'],
   webhook_deliveries: [
-    'id', 'user_id', 'job_id', 'event_type', 'url', 'payload', 'status', 'attempts', 'redeliveries', 'last_status_code', 'last_error',
+    'id', 'user_id', 'job_id', 'event_type', 'url', 'payload', 'status', 'attempts', 'redeliveries', 'cycle_attempts', 'last_status_code', 'last_error',
     'next_attempt_at', 'delivered_at', 'created_at', 'updated_at',
   ],
   webhook_delivery_attempts: ['id', 'delivery_id', 'attempt', 'status_code', 'error', 'duration_ms', 'created_at'],

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
-import type { WebhookDeliverMessage } from '@muse/contracts';
+import { WEBHOOK_RETRY_JOB_OPTIONS, webhookJobId, type WebhookDeliverMessage } from '@muse/contracts';
 import { WebhooksRepository, type Database } from '@muse/db';
 import { CONFIG, DATABASE, LOGGER, type Logger } from '@muse/platform';
 import { safePost, SafeFetchError, type AddressAllowList } from '@muse/providers';
@@ -96,7 +96,7 @@ export class DeliveryService implements OnApplicationShutdown {
     await this.queue.add(
       'webhook.deliver',
       { deliveryId: d.id, userId: d.user_id, correlationId: message.correlationId, attempt: attempt + 1 },
-      { jobId: `${d.id}-a${d.attempts + 2}`, delay, attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+      { ...WEBHOOK_RETRY_JOB_OPTIONS, jobId: webhookJobId.retry(d.id, d.attempts + 1), delay },
     );
     await this.webhooks.recordAttempt(this.db, { deliveryId: d.id, statusCode, error, durationMs, outcome: 'pending', nextAttemptAt: new Date(Date.now() + delay) });
     this.logger.info({ ...log, status_code: statusCode, error, retry_in_ms: delay }, 'webhook attempt failed; retrying');

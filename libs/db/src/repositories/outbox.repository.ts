@@ -108,6 +108,21 @@ export class OutboxRepository {
       .execute();
   }
 
+  /**
+   * Messages of one job name published within the last `days`, by queue job id after `afterKey` (queue-loss
+   * recovery of messages that have no jobs row to sweep). A message published twice appears once.
+   */
+  async publishedSince(db: Kysely<DB>, jobName: string, days: number, afterKey: string | undefined, limit: number): Promise<Array<Omit<OutboxRow, 'id'>>> {
+    let q = db
+      .selectFrom('outbox')
+      .distinctOn('queue_job_id')
+      .select(['queue_name', 'job_name', 'queue_job_id', 'payload'])
+      .where('job_name', '=', jobName)
+      .where('published_at', '>', sql<Date>`now() - make_interval(days => ${days})`);
+    if (afterKey !== undefined) q = q.where('queue_job_id', '>', afterKey);
+    return q.orderBy('queue_job_id').orderBy('id', 'desc').limit(limit).execute();
+  }
+
   async pendingCount(db: Kysely<DB>): Promise<{ count: number; oldestAgeSeconds: number }> {
     const row = await db
       .selectFrom('outbox')

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { webhookJobId } from '@muse/contracts';
 import type { DB, WebhookDeliveryStatus } from '../schema.js';
 
 const CURSOR_AT = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -19,6 +20,17 @@ export interface DeliveryForSending {
   status: WebhookDeliveryStatus;
   attempts: number;
   secret: string | null;
+}
+
+/** A pending delivery as queue-loss recovery needs it: enough to name and rebuild its next BullMQ job. */
+export interface PendingDelivery {
+  id: string;
+  user_id: string;
+  correlation_id: string;
+  attempts: number;
+  redeliveries: number;
+  cycle_attempts: number;
+  next_attempt_at: Date | null;
 }
 
 export interface AttemptRecord {
@@ -80,6 +92,18 @@ export class WebhooksRepository {
       .executeTakeFirst();
   }
 
+  /** Pending deliveries by id, after `afterId` (platform read, for queue-loss recovery). */
+  pendingPage(db: Kysely<DB>, afterId: string | undefined, limit: number): Promise<PendingDelivery[]> {
+    let q = db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('jobs as j', 'j.id', 'd.job_id')
+      .select(['d.id', 'd.user_id', 'd.attempts', 'd.redeliveries', 'd.cycle_attempts', 'd.next_attempt_at'])
+      .select(sql<string>`coalesce(j.correlation_id, j.id::text)`.as('correlation_id'))
+      .where('d.status', '=', 'pending');
+    if (afterId) q = q.where('d.id', '>', afterId);
+    return q.orderBy('d.id').limit(limit).execute();
+  }
+
   /**
    * Records one attempt and the delivery's new state in one statement pair (same transaction). A
    * delivery already delivered stays delivered (a late duplicate attempt cannot undo it).
@@ -90,6 +114,7 @@ export class WebhooksRepository {
         .updateTable('webhook_deliveries')
         .set((eb) => ({
           attempts: eb('attempts', '+', 1),
+          cycle_attempts: eb('cycle_attempts', '+', 1),
           status: sql`case when status = 'delivered' then 'delivered' else ${a.outcome} end`,
           last_status_code: a.statusCode,
           last_error: a.error?.slice(0, 1000) ?? null,
@@ -115,7 +140,7 @@ export class WebhooksRepository {
     return db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('webhook_deliveries')
-        .set((eb) => ({ status: 'pending', redeliveries: eb('redeliveries', '+', 1), next_attempt_at: null }))
+        .set((eb) => ({ status: 'pending', redeliveries: eb('redeliveries', '+', 1), cycle_attempts: 0, next_attempt_at: null }))
         .where('id', '=', id)
         .returning(['id', 'user_id', 'job_id', 'redeliveries'])
         .executeTakeFirst();
@@ -125,7 +150,7 @@ export class WebhooksRepository {
         .values({
           queue_name: 'webhooks',
           job_name: 'webhook.deliver',
-          queue_job_id: `${row.id}-r${row.redeliveries}`,
+          queue_job_id: webhookJobId.redelivery(row.id, row.redeliveries),
           payload: JSON.stringify({ deliveryId: row.id, userId: row.user_id, correlationId: row.job_id }),
         })
         .execute();
