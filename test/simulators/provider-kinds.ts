@@ -33,7 +33,8 @@ export interface KindsContext {
   url(): string;
   stepMs: number;
   faults(): {
-    callbacks?: 'normal' | 'duplicate' | 'out-of-order' | 'never';
+    /** `early` is played by the submit handlers that support it (Suno generate, Replicate, fal); the follow-up kinds here call back as `normal`. */
+    callbacks?: 'normal' | 'duplicate' | 'out-of-order' | 'never' | 'early';
     resultUrls?: 'normal' | 'private-address' | 'redirect-to-private' | 'oversize' | 'wrong-type' | 'slow';
     malformedStatus?: boolean;
     malformedCallbacks?: boolean;
