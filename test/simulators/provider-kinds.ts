@@ -33,7 +33,8 @@ export interface KindsContext {
   url(): string;
   stepMs: number;
   faults(): {
-    callbacks?: 'normal' | 'duplicate' | 'out-of-order' | 'never';
+    /** `early` is played by the submit handlers that support it (Suno generate, Replicate, fal); the follow-up kinds here call back as `normal`. */
+    callbacks?: 'normal' | 'duplicate' | 'out-of-order' | 'never' | 'early';
     resultUrls?: 'normal' | 'private-address' | 'redirect-to-private' | 'oversize' | 'wrong-type' | 'slow';
     malformedStatus?: boolean;
     malformedCallbacks?: boolean;
@@ -402,30 +403,33 @@ export function createKinds(ctx: KindsContext) {
   }
 
   // ---------------- fal signed webhooks ----------------
+  /** Delivers one signed fal webhook and resolves once our gateway has answered it. */
+  async function sendFalWebhook(requestId: string, webhook: string, result: () => unknown): Promise<void> {
+    const failed = ctx.faults().failTasks === true;
+    const body = JSON.stringify(
+      ctx.faults().malformedCallbacks
+        ? MALFORMED
+        : failed
+          ? { request_id: requestId, gateway_request_id: requestId, status: 'ERROR', error: 'Internal error', payload: { detail: 'simulated failure' } }
+          : { request_id: requestId, gateway_request_id: requestId, status: 'OK', payload: result() },
+    );
+    const headers = { 'content-type': 'application/json', ...signFalWebhook(falKeys.privateKey, requestId, 'sim-user', Math.floor(Date.now() / 1000), body) };
+    lastFalWebhook = { url: webhook, headers, body };
+    try {
+      const res = await fetch(webhook, { method: 'POST', headers, body });
+      await res.arrayBuffer();
+      ctx.recordCallback(requestId, `fal:${failed ? 'ERROR' : 'OK'}`, res.status);
+    } catch {
+      ctx.recordCallback(requestId, 'fal', 0);
+    }
+  }
+
+  /** The completion webhook under the callback faults; `early` delivers it from the submit handler itself. */
   function scheduleFalWebhook(requestId: string, webhook: string, result: () => unknown) {
     const mode = ctx.faults().callbacks ?? 'normal';
-    if (mode === 'never') return;
+    if (mode === 'never' || mode === 'early') return;
     const copies = mode === 'duplicate' ? 2 : 1;
-    for (let c = 0; c < copies; c++) {
-      ctx.later(3 * ctx.stepMs + 20 + c * 10, () => {
-        const failed = ctx.faults().failTasks === true;
-        const body = JSON.stringify(
-          ctx.faults().malformedCallbacks
-            ? MALFORMED
-            : failed
-              ? { request_id: requestId, gateway_request_id: requestId, status: 'ERROR', error: 'Internal error', payload: { detail: 'simulated failure' } }
-              : { request_id: requestId, gateway_request_id: requestId, status: 'OK', payload: result() },
-        );
-        const headers = { 'content-type': 'application/json', ...signFalWebhook(falKeys.privateKey, requestId, 'sim-user', Math.floor(Date.now() / 1000), body) };
-        lastFalWebhook = { url: webhook, headers, body };
-        void fetch(webhook, { method: 'POST', headers, body })
-          .then(async (res) => {
-            await res.arrayBuffer();
-            ctx.recordCallback(requestId, `fal:${failed ? 'ERROR' : 'OK'}`, res.status);
-          })
-          .catch(() => ctx.recordCallback(requestId, 'fal', 0));
-      });
-    }
+    for (let c = 0; c < copies; c++) ctx.later(3 * ctx.stepMs + 20 + c * 10, () => void sendFalWebhook(requestId, webhook, result));
   }
 
   // ---------------- files ----------------
@@ -513,6 +517,7 @@ export function createKinds(ctx: KindsContext) {
     replicateOutput,
     replicateRefusal,
     scheduleFalWebhook,
+    sendFalWebhook,
     files,
     jwks,
     replayLastFalWebhook: async (): Promise<number> => {

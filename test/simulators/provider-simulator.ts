@@ -26,8 +26,9 @@ export interface SimulatorFaults {
   /** Limit slowMs to one provider's API. */
   slowProvider?: 'suno' | 'mureka' | 'replicate' | 'fal';
   /**
-   * Callbacks: sent normally, twice each, complete-first, or never; `early` (Suno generate): the task is
-   * finished at once and its final callback is delivered, and answered, a second before the generate call is.
+   * Callbacks: sent normally, twice each, complete-first, or never; `early` (Suno generate, Replicate
+   * predictions, fal queue requests): the task is finished at once and its final callback is delivered, and
+   * answered, a second before the submit call is.
    */
   callbacks?: 'normal' | 'duplicate' | 'out-of-order' | 'never' | 'early';
   /** Result URLs point somewhere we must refuse. */
@@ -433,6 +434,13 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
       if (!byModel && typeof body.version !== 'string') return json(res, 422, { detail: 'version is required', status: 422 });
       const p: SimPrediction = { id: randomUUID().replaceAll('-', '').slice(0, 26), provider: 'replicate', createdAt: Date.now(), webhook: typeof body.webhook === 'string' ? body.webhook : undefined, events: Array.isArray(body.webhook_events_filter) ? body.webhook_events_filter.map(String) : ['start', 'output', 'logs', 'completed'], input: body.input as Record<string, unknown>, model: byModel ? `${byModel[1]}/${byModel[2]}` : 'sim/model' };
       sim.predictions.set(p.id, p);
+      if (sim.faults.callbacks === 'early') {
+        // As Suno's early mode: the prediction has succeeded, and says so signed, before its creation is answered.
+        p.createdAt -= 3 * stepMs;
+        if (p.events.includes('completed')) await sendReplicateWebhook(p);
+        await new Promise((r) => later(1_000, () => r(undefined)));
+        return json(res, 201, replicateView(p));
+      }
       if (sim.faults.callbacks !== 'never') {
         if (p.events.includes('start')) later(20, () => void sendReplicateWebhook(p));
         if (p.events.includes('completed')) {
@@ -474,6 +482,12 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
       if (!body) return json(res, 422, { detail: [{ msg: 'body must be a JSON object' }] });
       const p: SimPrediction = { id: randomUUID(), provider: 'fal', createdAt: Date.now(), webhook: url.searchParams.get('fal_webhook') ?? undefined, events: [], input: body, model: parts.join('/') };
       sim.predictions.set(p.id, p);
+      if (sim.faults.callbacks === 'early') {
+        // As Suno's early mode: the request is done, and its signed webhook answered, before the enqueue is.
+        p.createdAt -= 3 * stepMs;
+        if (p.webhook) await kinds.sendFalWebhook(p.id, p.webhook, () => FAL_DESCRIPTION);
+        await new Promise((r) => later(1_000, () => r(undefined)));
+      }
       if (p.webhook) kinds.scheduleFalWebhook(p.id, p.webhook, () => FAL_DESCRIPTION);
       const app = parts.slice(0, 2).join('/');
       return json(res, 200, { request_id: p.id, response_url: `${sim.url}/${app}/requests/${p.id}`, status_url: `${sim.url}/${app}/requests/${p.id}/status`, cancel_url: `${sim.url}/${app}/requests/${p.id}/cancel` });

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { JobMessage, ProviderUpdateMessage } from '@muse/contracts';
-import type { Database, DB, Job, JobsRepository, NotificationsRepository, ProviderTasksRepository } from '@muse/db';
+import type { CallbackLogsRepository, Database, DB, Job, JobsRepository, NotificationsRepository, ProviderTasksRepository } from '@muse/db';
 import { callbackUrl, CircuitOpenError, ProviderError, type FinalOutcome, type KindProvider } from '@muse/providers';
 import type { JobEventsPublisher } from '../job-events.js';
 import type { Logger } from '../logger.js';
@@ -57,6 +57,8 @@ export interface ProviderTaskDeps {
   jobs: JobsRepository;
   notifications: NotificationsRepository;
   providerTasks: ProviderTasksRepository;
+  /** Finds a callback logged before the submission was recorded (see start()). */
+  callbacks: CallbackLogsRepository;
   scheduler: ContinuationScheduler;
   breakers: ProviderBreakers;
   finishLock: FinishLock;
@@ -70,7 +72,8 @@ const isPermanent = (error: unknown) => error instanceof PermanentTaskError || (
  *
  *  start   claim → submit to the requested provider, then the kind's fallbacks, skipping any whose
  *          breaker is open → record provider + task id on the job and the domain row (only while
- *          the job still runs) → schedule the first poll. Immediate providers finish here.
+ *          the job still runs) → schedule the first poll, and re-run a callback that came before
+ *          the submit answer (it could not be applied then). Immediate providers finish here.
  *  update  a poll tick or a verified callback (both are the same continuation job): read the task
  *          at the provider (the body of a callback is never trusted) → progress and poll again with
  *          backoff + jitter (Retry-After honoured, the task timeout ends it), fail, or store the
@@ -114,6 +117,10 @@ export class ProviderTaskRunner {
         if (!recorded) return this.settleCancelled(job.id, spec); // cancelled meanwhile
         const withCallbacks = submitted.provider.mode === 'task' && submitted.provider.sendsCallbacks && submitted.webhookUrl !== undefined;
         await this.d.scheduler.schedule(recorded, spec.updateJobName, 0, { slower: withCallbacks });
+        // A provider may call back before its submit answer reaches us: update() could not apply that callback
+        // (no task id yet) and no other may follow, so it is run again now that the task id is recorded.
+        const early = withCallbacks ? await this.d.callbacks.latestAccepted(db, job.id) : undefined;
+        if (early) await this.d.scheduler.callbackNow(recorded, spec.updateJobName, early.id);
         this.d.logger.info({ job_id: job.id, kind: job.kind, provider: submitted.provider.name, provider_task_id: taskId }, 'submitted to provider');
         return { provider: submitted.provider.name, provider_task_id: taskId };
       }
@@ -134,7 +141,11 @@ export class ProviderTaskRunner {
     const { db, jobs } = this.d;
     const job = await jobs.findById(db, message.jobId);
     // Finished (a duplicate or late callback), not submitted, or not the message's owner: nothing to do.
-    if (!job || job.status !== 'processing' || job.user_id !== message.userId || job.resource_type !== spec.resourceType || !job.provider || !job.provider_task_id) return undefined;
+    if (!job || job.status !== 'processing' || job.user_id !== message.userId || job.resource_type !== spec.resourceType || !job.provider || !job.provider_task_id) {
+      // The submission is recorded after this callback: start() sees the logged callback and runs it again then.
+      if (job?.status === 'processing' && !job.provider_task_id && message.source === 'callback') this.d.logger.info({ job_id: job.id }, 'callback before the provider task id was recorded; run again once it is');
+      return undefined;
+    }
     const provider = spec.providers.get(job.provider);
     if (!provider || provider.mode !== 'task') return this.finishFailed(job, spec, 'provider-unavailable', `provider '${job.provider}' cannot be polled by this worker`, true);
     const taskId = job.provider_task_id;

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue as BullQueue } from 'bullmq';
 import type { QueueName } from '@muse/contracts';
-import { JobsRepository, NotificationsRepository, ProviderTasksRepository, type Database } from '@muse/db';
+import { CallbackLogsRepository, JobsRepository, NotificationsRepository, ProviderTasksRepository, type Database } from '@muse/db';
 import { providerMetrics, type ProviderMetrics } from '@muse/providers';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '../health.js';
@@ -69,6 +69,7 @@ export class ProviderTasksModule {
               jobs: new JobsRepository(),
               notifications: new NotificationsRepository(),
               providerTasks: new ProviderTasksRepository(),
+              callbacks: new CallbackLogsRepository(),
               scheduler,
               breakers,
               finishLock: new FinishLock(redis, config.QUEUE_PREFIX),
