@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { generateVariant } from './generate.js';
 import { decodeMp3 } from './mp3-decode.js';
 import { encodeMp3 } from './mp3-encode.js';
+import { scanMp3Frames } from './mp3-frames.js';
 import { generateSongFilesParallel, renderSongParallel, renderSongToMp3Parallel, VariantWorkerPool } from './parallel.js';
 import { renderSong } from './render.js';
 import { LAYER_NAMES } from './types.js';
@@ -59,6 +60,26 @@ describe('one song over two workers (compiled worker): stems in parallel, MP3 en
     const serial = renderSong(sung, 1);
     expect(same(parallel.mix.left, serial.mix.left)).toBe(true);
     expect(parallel.timedLyrics).toEqual(serial.timedLyrics);
+  });
+
+  (haveDist ? it : it.skip)('encodes a song of 20 s or more as two halves in two workers: encodeMp3\'s frames up to the seam, its length and quality', async () => {
+    const long = { ...req, durationSeconds: 30 };
+    const whole = renderSong(long, 0);
+    const single = encodeMp3(whole.mix, 44100, 192);
+    const { song, mp3 } = await renderSongToMp3Parallel(long, 0, 192, pool);
+    expect(same(song.mix.left, whole.mix.left) && same(song.mix.right, whole.mix.right)).toBe(true);
+    expect(mp3.equals(single)).toBe(false); // the second half is the second encoder's
+    expect(scanMp3Frames(mp3).frames).toBe(scanMp3Frames(single).frames);
+    const middle = Math.floor(whole.mix.left.length / 2 / 1152);
+    expect(mp3.subarray(0, (middle - 2) * 626).equals(single.subarray(0, (middle - 2) * 626))).toBe(true);
+    const a = await decodeMp3(single), b = await decodeMp3(mp3);
+    expect(b.left.length).toBe(a.left.length);
+    const snr = (d: { left: Float32Array }) => {
+      let s = 0, e = 0;
+      for (let i = 0; i + 1105 < d.left.length && i < whole.mix.left.length; i++) (s += whole.mix.left[i]! ** 2), (e += (whole.mix.left[i]! - d.left[i + 1105]!) ** 2);
+      return 10 * Math.log10(s / e);
+    };
+    expect(Math.abs(snr(b) - snr(a))).toBeLessThan(0.05);
   });
 
   (haveDist ? it : it.skip)('encodes a stream in blocks of any size to encodeMp3\'s bytes; an aborted stream fails and frees its worker', async () => {

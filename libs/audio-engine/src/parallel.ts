@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { generateSongFiles, VARIANT_COUNT } from './generate.js';
 import { encodeMp3 } from './mp3-encode.js';
+import { joinMp3Streams } from './mp3-join.js';
 import type { GeneratedVariant } from './generate.js';
 import { deriveSongContext, deriveSongParams } from './params.js';
 import { finishSong, renderSong, type RenderedStems } from './render.js';
@@ -232,9 +233,13 @@ export async function renderSongParallel(req: SongRequest, variantIndex: number,
 }
 
 /**
- * renderSongParallel and the song's MP3 (the bytes of encodeMp3(song.mix)), encoded in a worker thread
- * while this thread masters: the master's last pass hands over the mix block by block as it becomes final.
- * The encoder (about as much CPU as the whole render) then starts before the mix is done instead of after.
+ * renderSongParallel and the song's MP3, encoded by worker threads while this thread masters: the master's
+ * last pass hands over the mix block by block as it becomes final, so the encoder (about as much CPU as the
+ * whole render) starts before the mix is done instead of after. A song of SPLIT_MIN_SECONDS or more is
+ * encoded as two halves in two workers and the halves joined (mp3-join.ts): the frames up to the seam are
+ * encodeMp3(song.mix)'s bytes, the rest the second encoder's — same settings, same length, same quality
+ * (parallel.spec: SNR against the mix as encodeMp3's within 0.05 dB, also around the seam). Shorter songs
+ * are one stream: exactly encodeMp3's bytes.
  */
 export async function renderSongToMp3Parallel(req: SongRequest, variantIndex: number, kbps = 192, workers?: VariantWorkerPool): Promise<{ song: RenderedSong; mp3: Buffer }> {
   const ctx = deriveSongContext(req, variantIndex);
@@ -245,21 +250,50 @@ export async function renderSongToMp3Parallel(req: SongRequest, variantIndex: nu
   const pool = workers ?? (shared ??= new VariantWorkerPool());
   const parts = await Promise.all(STEM_SPLIT.map((stems) => pool.renderStems(req, variantIndex, stems)));
   const layers = Object.assign({}, ...parts.map((part) => part.layers)) as Record<LayerName, StereoBuffer>;
-  const stream = pool.encodeStream(SAMPLE_RATE, kbps);
+  const n = layers.drums.left.length;
+  // Each half of the song is encoded by its own worker, the halves overlapping around the middle frame:
+  // the second from PRE_ROLL frames before it (its encoder's state settles on the audio before the seam),
+  // the first to SEAM_SEARCH frames after it (room for the seam; joinMp3Streams). Short songs: one stream.
+  const middle = Math.floor(n / 2 / FRAME);
+  const split = n >= SPLIT_MIN_SECONDS * SAMPLE_RATE;
+  const encoders = split
+    ? [
+      { from: 0, to: (middle + SEAM_SEARCH + FLUSH_MARGIN) * FRAME, stream: pool.encodeStream(SAMPLE_RATE, kbps) },
+      { from: (middle - PRE_ROLL) * FRAME, to: n, stream: pool.encodeStream(SAMPLE_RATE, kbps) },
+    ]
+    : [{ from: 0, to: n, stream: pool.encodeStream(SAMPLE_RATE, kbps) }];
   let sent = 0;
   let song: RenderedSong;
   try {
     song = finishSong(ctx, layers, parts[0]!.timedLyrics, undefined, (mix, end) => {
-      // Copies of the final part (moved, not copied again, to the worker): the mix itself is returned.
-      stream.write(mix.left.slice(sent, end), mix.right.slice(sent, end));
+      // Copies of the final part (moved, not copied again, to the workers): the mix itself is returned.
+      for (const { from, to, stream } of encoders) {
+        const lo = Math.max(sent, from), hi = Math.min(end, to);
+        if (lo < hi) stream.write(mix.left.slice(lo, hi), mix.right.slice(lo, hi));
+      }
       sent = end;
     });
   } catch (error) {
-    stream.abort();
+    for (const { stream } of encoders) stream.abort();
     throw error;
   }
-  return { song, mp3: await stream.finish() };
+  const files = await Promise.all(encoders.map(({ stream }) => stream.finish()));
+  if (!split) return { song, mp3: files[0]! };
+  const joined = joinMp3Streams(files[0]!, files[1]!, middle - PRE_ROLL, middle, middle + SEAM_SEARCH);
+  // No seam in reach (not seen on the engine's songs): the whole song in one stream, as before, here.
+  return { song, mp3: joined ? joined.bytes : encodeMp3(song.mix, SAMPLE_RATE, kbps) };
 }
+
+/** Samples per MPEG-1 layer III frame. */
+const FRAME = 1152;
+/** Below this, one encoder: the overlap and the workers' start are not worth it. */
+const SPLIT_MIN_SECONDS = 20;
+/** Frames the second half's encoder runs before the seam (~0.4 s): its reservoir and psychoacoustic state settle. */
+const PRE_ROLL = 16;
+/** Frames after the middle where a seam is looked for (a seam is usually found in the first few). */
+const SEAM_SEARCH = 32;
+/** Frames the first encoder runs past the last candidate seam, so the frames kept are not its flushed tail. */
+const FLUSH_MARGIN = 4;
 
 /**
  * Spawns the shared workers and runs a short song through each, so the first real request does not pay for

@@ -86,8 +86,8 @@ export class TransformationService {
         `key of ${analysis.key} ${analysis.mode}`,
       ].filter(Boolean).join(', ');
       const durationSeconds = params.duration_seconds ?? Math.min(240, Math.max(5, Math.round(audio.left.length / SAMPLE_RATE)));
-      // The stems are rendered in two worker threads and the MP3 encoded in one while the mix is mastered here
-      // (issue 15: the encoder alone costs about as much as the render); the bytes are renderSong + encodeMp3's.
+      // The stems are rendered in two worker threads, and the MP3 encoded as two halves in two while the mix is
+      // mastered here (issue 15: the encoder alone costs about as much as the render); the audio is renderSong's.
       const { song, mp3 } = await renderSongToMp3Parallel(
         { prompt, genre: ENGINE_GENRE[row.transformation_type] ?? row.transformation_type, instrumental: true, durationSeconds, seed: params.seed ?? createHash('sha256').update(row.id).digest().readUInt32BE(0) & 0x7fffffff },
         0,
