@@ -4,7 +4,7 @@ import { generateVariant } from './generate.js';
 import { decodeMp3 } from './mp3-decode.js';
 import { encodeMp3 } from './mp3-encode.js';
 import { scanMp3Frames } from './mp3-frames.js';
-import { generateSongFilesParallel, renderSongParallel, renderSongToMp3Parallel, VariantWorkerPool } from './parallel.js';
+import { encodeMp3Parallel, generateSongFilesParallel, renderSongParallel, renderSongToMp3Parallel, VariantWorkerPool } from './parallel.js';
 import { renderSong } from './render.js';
 import { LAYER_NAMES } from './types.js';
 
@@ -80,6 +80,28 @@ describe('one song over two workers (compiled worker): stems in parallel, MP3 en
       return 10 * Math.log10(s / e);
     };
     expect(Math.abs(snr(b) - snr(a))).toBeLessThan(0.05);
+  });
+
+  (haveDist ? it : it.skip)('encodeMp3Parallel: two halves from 20 s of MPEG-1 audio, else encodeMp3\'s bytes; the input is left as it was', async () => {
+    const mix = renderSong({ prompt: 'energetic electronic pop anthem with female vocals', durationSeconds: 26, seed: 3 }, 0).mix;
+    const copy = { left: mix.left.slice(), right: mix.right.slice() };
+    const single = encodeMp3(mix, 44100, 192);
+    const split = await encodeMp3Parallel(mix, 44100, 192, pool);
+    expect(same(mix.left, copy.left) && same(mix.right, copy.right)).toBe(true); // not detached, not changed
+    expect(split.equals(single)).toBe(false);
+    expect(scanMp3Frames(split).frames).toBe(scanMp3Frames(single).frames);
+    const a = await decodeMp3(single), b = await decodeMp3(split);
+    expect(b.left.length).toBe(a.left.length);
+    const snr = (d: { left: Float32Array }) => {
+      let s = 0, e = 0;
+      for (let i = 0; i + 1105 < d.left.length && i < mix.left.length; i++) (s += mix.left[i]! ** 2), (e += (mix.left[i]! - d.left[i + 1105]!) ** 2);
+      return 10 * Math.log10(s / e);
+    };
+    expect(Math.abs(snr(b) - snr(a))).toBeLessThan(0.05);
+    // Short audio, and a rate LAME writes as MPEG-2 (576-sample frames, not joined): one stream, encodeMp3's bytes.
+    const short = { left: mix.left.subarray(0, 10 * 44100), right: mix.right.subarray(0, 10 * 44100) };
+    expect((await encodeMp3Parallel(short, 44100, 192, pool)).equals(encodeMp3(short, 44100, 192))).toBe(true);
+    expect((await encodeMp3Parallel(mix, 22050, 64, pool)).equals(encodeMp3(mix, 22050, 64))).toBe(true);
   });
 
   (haveDist ? it : it.skip)('encodes a stream in blocks of any size to encodeMp3\'s bytes; an aborted stream fails and frees its worker', async () => {

@@ -236,10 +236,7 @@ export async function renderSongParallel(req: SongRequest, variantIndex: number,
  * renderSongParallel and the song's MP3, encoded by worker threads while this thread masters: the master's
  * last pass hands over the mix block by block as it becomes final, so the encoder (about as much CPU as the
  * whole render) starts before the mix is done instead of after. A song of SPLIT_MIN_SECONDS or more is
- * encoded as two halves in two workers and the halves joined (mp3-join.ts): the frames up to the seam are
- * encodeMp3(song.mix)'s bytes, the rest the second encoder's — same settings, same length, same quality
- * (parallel.spec: SNR against the mix as encodeMp3's within 0.05 dB, also around the seam). Shorter songs
- * are one stream: exactly encodeMp3's bytes.
+ * encoded as two halves in two workers (SplitMp3Encoder); a shorter one gets exactly encodeMp3's bytes.
  */
 export async function renderSongToMp3Parallel(req: SongRequest, variantIndex: number, kbps = 192, workers?: VariantWorkerPool): Promise<{ song: RenderedSong; mp3: Buffer }> {
   const ctx = deriveSongContext(req, variantIndex);
@@ -251,37 +248,33 @@ export async function renderSongToMp3Parallel(req: SongRequest, variantIndex: nu
   const parts = await Promise.all(STEM_SPLIT.map((stems) => pool.renderStems(req, variantIndex, stems)));
   const layers = Object.assign({}, ...parts.map((part) => part.layers)) as Record<LayerName, StereoBuffer>;
   const n = layers.drums.left.length;
-  // Each half of the song is encoded by its own worker, the halves overlapping around the middle frame:
-  // the second from PRE_ROLL frames before it (its encoder's state settles on the audio before the seam),
-  // the first to SEAM_SEARCH frames after it (room for the seam; joinMp3Streams). Short songs: one stream.
-  const middle = Math.floor(n / 2 / FRAME);
-  const split = n >= SPLIT_MIN_SECONDS * SAMPLE_RATE;
-  const encoders = split
-    ? [
-      { from: 0, to: (middle + SEAM_SEARCH + FLUSH_MARGIN) * FRAME, stream: pool.encodeStream(SAMPLE_RATE, kbps) },
-      { from: (middle - PRE_ROLL) * FRAME, to: n, stream: pool.encodeStream(SAMPLE_RATE, kbps) },
-    ]
-    : [{ from: 0, to: n, stream: pool.encodeStream(SAMPLE_RATE, kbps) }];
+  const encoder = new SplitMp3Encoder(pool, n, SAMPLE_RATE, kbps);
   let sent = 0;
   let song: RenderedSong;
   try {
     song = finishSong(ctx, layers, parts[0]!.timedLyrics, undefined, (mix, end) => {
-      // Copies of the final part (moved, not copied again, to the workers): the mix itself is returned.
-      for (const { from, to, stream } of encoders) {
-        const lo = Math.max(sent, from), hi = Math.min(end, to);
-        if (lo < hi) stream.write(mix.left.slice(lo, hi), mix.right.slice(lo, hi));
-      }
+      encoder.write(mix, sent, end);
       sent = end;
     });
   } catch (error) {
-    for (const { stream } of encoders) stream.abort();
+    encoder.abort();
     throw error;
   }
-  const files = await Promise.all(encoders.map(({ stream }) => stream.finish()));
-  if (!split) return { song, mp3: files[0]! };
-  const joined = joinMp3Streams(files[0]!, files[1]!, middle - PRE_ROLL, middle, middle + SEAM_SEARCH);
   // No seam in reach (not seen on the engine's songs): the whole song in one stream, as before, here.
-  return { song, mp3: joined ? joined.bytes : encodeMp3(song.mix, SAMPLE_RATE, kbps) };
+  return { song, mp3: (await encoder.finish()) ?? encodeMp3(song.mix, SAMPLE_RATE, kbps) };
+}
+
+/**
+ * encodeMp3's file of `audio` made by two worker threads, each encoding one half (SplitMp3Encoder): half the
+ * wall time of the encoder on two cores; the effects and section-replacement jobs encode their result with
+ * it. Falls back to encodeMp3 in this thread when the compiled worker is unavailable.
+ */
+export async function encodeMp3Parallel(audio: StereoBuffer, sampleRate: number, kbps = 192, workers?: VariantWorkerPool): Promise<Buffer> {
+  if (audio.left.length !== audio.right.length) throw new RangeError('left and right channels differ in length');
+  if (!workers && !parallelAvailable()) return encodeMp3(audio, sampleRate, kbps);
+  const encoder = new SplitMp3Encoder(workers ?? (shared ??= new VariantWorkerPool()), audio.left.length, sampleRate, kbps);
+  encoder.write(audio, 0, audio.left.length);
+  return (await encoder.finish()) ?? encodeMp3(audio, sampleRate, kbps);
 }
 
 /** Samples per MPEG-1 layer III frame. */
@@ -294,6 +287,53 @@ const PRE_ROLL = 16;
 const SEAM_SEARCH = 32;
 /** Frames the first encoder runs past the last candidate seam, so the frames kept are not its flushed tail. */
 const FLUSH_MARGIN = 4;
+/** The rates LAME writes as MPEG-1 (1152-sample frames), the only streams joinMp3Streams joins. */
+const MPEG1_RATES = new Set([32000, 44100, 48000]);
+
+/**
+ * One MP3 of `length` samples per channel, written in order in blocks, encoded by worker threads: two for
+ * SPLIT_MIN_SECONDS or more of MPEG-1 audio, the halves overlapping around the middle frame — the second
+ * from PRE_ROLL frames before it (its encoder's state settles on the audio before the seam), the first to
+ * SEAM_SEARCH frames after it (room for the seam) — and joined (joinMp3Streams): the frames up to the seam
+ * are encodeMp3's bytes, the rest the second encoder's, same settings, same length, same quality
+ * (mp3-join.spec, parallel.spec: SNR against the source as encodeMp3's within 0.05 dB, also around the
+ * seam). Shorter audio: one worker, exactly encodeMp3's bytes.
+ */
+class SplitMp3Encoder {
+  private readonly middle: number;
+  private readonly split: boolean;
+  private readonly streams: { from: number; to: number; stream: WorkerMp3Stream }[];
+
+  constructor(pool: VariantWorkerPool, length: number, sampleRate: number, kbps: number) {
+    this.middle = Math.floor(length / 2 / FRAME);
+    this.split = MPEG1_RATES.has(sampleRate) && length >= SPLIT_MIN_SECONDS * sampleRate;
+    this.streams = this.split
+      ? [
+        { from: 0, to: (this.middle + SEAM_SEARCH + FLUSH_MARGIN) * FRAME, stream: pool.encodeStream(sampleRate, kbps) },
+        { from: (this.middle - PRE_ROLL) * FRAME, to: length, stream: pool.encodeStream(sampleRate, kbps) },
+      ]
+      : [{ from: 0, to: length, stream: pool.encodeStream(sampleRate, kbps) }];
+  }
+
+  /** Samples [from, to) of `audio` (copied: the workers get their own, moved to them; `audio` stays the caller's). */
+  write(audio: StereoBuffer, from: number, to: number): void {
+    for (const s of this.streams) {
+      const lo = Math.max(from, s.from), hi = Math.min(to, s.to);
+      if (lo < hi) s.stream.write(audio.left.slice(lo, hi), audio.right.slice(lo, hi));
+    }
+  }
+
+  /** The file; undefined in the (not seen) case of no seam in reach, where the caller encodes in one stream. */
+  async finish(): Promise<Buffer | undefined> {
+    const files = await Promise.all(this.streams.map(({ stream }) => stream.finish()));
+    if (!this.split) return files[0]!;
+    return joinMp3Streams(files[0]!, files[1]!, this.middle - PRE_ROLL, this.middle, this.middle + SEAM_SEARCH)?.bytes;
+  }
+
+  abort(): void {
+    for (const { stream } of this.streams) stream.abort();
+  }
+}
 
 /**
  * Spawns the shared workers and runs a short song through each, so the first real request does not pay for
