@@ -1,7 +1,8 @@
 // Parallel generation: each variant is rendered and MP3-encoded in its own worker thread. Rendering and
 // encoding are single-threaded, so two variants on two cores take about as long as one. A single song
 // (the transformation's re-render) is rendered as two disjoint sets of stems in two workers and mastered
-// here (renderSongParallel).
+// here (renderSongParallel), and one MP3 is encoded as two halves in two workers and joined
+// (SplitMp3Encoder: renderSongToMp3Parallel, encodeMp3Parallel).
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
