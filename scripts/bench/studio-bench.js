@@ -30,6 +30,8 @@ import * as engine from '../../libs/audio-engine/dist/index.js';
 import { fmt, machine } from './support.js';
 
 const { analyseMusic, analyseVoice, applyEffectsChain, decodeMp3, encodeMp3, encodeWav, renderSong, resampleStereo, spliceSection, writeLyrics } = engine;
+// What the workers encode their results with (two halves in two threads), where the engine has it.
+const encodeMp3Parallel = engine.encodeMp3Parallel ?? encodeMp3;
 const SECONDS = Number(process.env.BENCH_TRACK_SECONDS ?? 180);
 const SECTION_SECONDS = Number(process.env.BENCH_SECTION_SECONDS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -91,13 +93,20 @@ export async function studioBench() {
     const start = Math.min(60, Math.floor(SECONDS / 3)) * SR, end = start + SECTION_SECONDS * SR;
     const fresh = renderSong({ prompt: 'a wild jazz saxophone break', durationSeconds: SECTION_SECONDS + 1, seed: 7 }, 0);
     const spliced = spliceSection(d, { left: fresh.mix.left.subarray(0, end - start), right: fresh.mix.right.subarray(0, end - start) }, { start, end, fade: Math.round(0.06 * SR) });
-    return encodeMp3(spliced, SR, 192);
+    return encodeMp3Parallel(spliced, SR, 192);
   };
+  const transformationRequest = (a) => ({ prompt: `jazz, smooth jazz, piano, saxophone, ${Math.round(a.tempoBpm)} bpm, key of ${a.key} ${a.mode}`, genre: 'jazz', instrumental: true, durationSeconds: SECONDS, seed: 9 });
+  // What the worker runs (transformations.service.ts): stems in two worker threads, the MP3 encoded in one while
+  // the mix is mastered here. Its CPU time is the whole process's (all threads).
   const transformationJob = async () => {
     const d = await decodeTrimmed(mp3);
-    const a = analyseMusic(d, SR);
-    const out = renderSong({ prompt: `jazz, smooth jazz, piano, saxophone, ${Math.round(a.tempoBpm)} bpm, key of ${a.key} ${a.mode}`, genre: 'jazz', instrumental: true, durationSeconds: SECONDS, seed: 9 }, 0);
-    return encodeMp3(out.mix, SR, 192);
+    return (await engine.renderSongToMp3Parallel(transformationRequest(analyseMusic(d, SR)), 0, 192)).mp3;
+  };
+  // The same in this thread only (what the worker ran before): the A/B of the parallel path, and its profile
+  // shows every stage (a profile of the parallel path would miss the workers' part).
+  const transformationSerialJob = async () => {
+    const d = await decodeTrimmed(mp3);
+    return encodeMp3(renderSong(transformationRequest(analyseMusic(d, SR)), 0).mix, SR, 192);
   };
   // The two system presets of the design, chained: EQ + reverb + reverb + delay, plus a compressor.
   const chain = [
@@ -107,9 +116,10 @@ export async function studioBench() {
     { type: 'delay', settings: { time: 0.5, feedback: 0.3 } },
   ];
   const ambient = [{ type: 'reverb', settings: { room_size: 0.8, damping: 0.2 } }, { type: 'delay', settings: { time: 0.5, feedback: 0.3 } }];
-  const effectsJob = (c) => async () => encodeMp3(applyEffectsChain(await decodeTrimmed(mp3), SR, c), SR, 192);
+  const effectsJob = (c) => async () => encodeMp3Parallel(applyEffectsChain(await decodeTrimmed(mp3), SR, c), SR, 192);
 
   console.error('timing the studio kinds…');
+  if (engine.warmUpEngineWorkers) await engine.warmUpEngineWorkers(); // thread start-up and LAME compilation, once per worker
   add('(shared) decode', `MP3 192 kbps → PCM float, ${SECONDS} s`, await time(() => decodeTrimmed(mp3)), SECONDS);
   const wav = await time(async () => encodeWav(await decodeTrimmed(mp3), SR, 16));
   add('wav', 'decode + 16-bit 44.1 kHz WAV', wav, SECONDS, `${(wav.out.length / 2 ** 20).toFixed(1)} MiB`);
@@ -120,7 +130,15 @@ export async function studioBench() {
   add('upscale', 'decode + 44.1→48 kHz polyphase sinc (128 taps) + 24-bit WAV', up, SECONDS, `${(up.out.length / 2 ** 20).toFixed(1)} MiB`);
   add('section_replacement', `decode + render ${SECTION_SECONDS} s section + splice + MP3 of the whole new version`, await time(sectionJob), SECONDS);
   add('persona', 'decode + voice/timbre analysis', await time(async () => analyseVoice(await decodeTrimmed(mp3), SR)), SECONDS);
-  add('transformation', 'decode + tempo/key analysis + full re-render in the preset style + MP3', await time(transformationJob), SECONDS);
+  // Alternated, so both see the same load.
+  const serialT = [], parallelT = [];
+  for (let run = 0; run < RUNS; run++) {
+    serialT.push(await time(transformationSerialJob, 1));
+    if (engine.renderSongToMp3Parallel) parallelT.push(await time(transformationJob, 1));
+  }
+  const med = (ts) => ({ ms: median(ts.map((t) => t.ms)), cpu: median(ts.map((t) => t.cpu)) });
+  if (parallelT.length > 0) add('transformation', 'decode + tempo/key analysis + full re-render in the preset style (stems in 2 worker threads) + MP3 (in a worker, while mastering)', med(parallelT), SECONDS, 'CPU: all threads');
+  add(parallelT.length > 0 ? 'transformation, in one thread' : 'transformation', 'decode + tempo/key analysis + full re-render in the preset style + MP3, all in this thread', med(serialT), SECONDS, parallelT.length > 0 ? 'before issue 15\'s parallel render (A/B, alternated)' : '');
   add('effects (transformation_type effects)', 'decode + EQ + compressor + reverb + delay + MP3', await time(effectsJob(chain)), SECONDS);
   // The effects job kind on a track version (POST /v1/tracks/{id}/effects): what its worker runs per job.
   add('effects (job on a track version)', "decode + system preset 'Ambient Space' (reverb + delay) + MP3 of the new version", await time(effectsJob(ambient)), SECONDS);
@@ -220,7 +238,7 @@ export async function studioBench() {
   // CPU profiles of one effects job and one transformation (after everything above, so the code is warm).
   console.error('profiling…');
   const profileLines = ['## Where the time goes (CPU profiles)', '', 'node:inspector CPU profiler in process, sampling every 1 ms, one run each; self time per function. WebAssembly functions are stripped of names: they are grouped under the JS function that called into the module (mpg123 = the decoder, LAME = the encoder).', ''];
-  for (const [name, fn] of [["effects job, preset 'Ambient Space' (reverb + delay)", effectsJob(ambient)], ['transformation (jazz re-render)', transformationJob]]) {
+  for (const [name, fn] of [["effects job, preset 'Ambient Space' (reverb + delay; this thread: the MP3 halves are encoded in two workers)", effectsJob(ambient)], ['transformation (jazz re-render, in one thread: every stage)', transformationSerialJob]]) {
     const session = new Session();
     session.connect();
     await session.post('Profiler.enable');

@@ -16,7 +16,7 @@ export { encodeWav } from './wav.js';
 export { renderCover } from './cover.js';
 export { generateSongFiles, generateVariant, coverTitle, VARIANT_COUNT } from './generate.js';
 export type { GeneratedVariant } from './generate.js';
-export { generateSongFilesParallel, warmUpEngineWorkers, closeEngineWorkers, parallelAvailable, VariantWorkerPool } from './parallel.js';
+export { generateSongFilesParallel, renderSongParallel, renderSongToMp3Parallel, encodeMp3Parallel, warmUpEngineWorkers, closeEngineWorkers, parallelAvailable, VariantWorkerPool } from './parallel.js';
 export { decodeWav, isWav, probeWav, WAV_MAX_CHANNELS, WAV_MAX_SAMPLE_RATE, WAV_MIN_SAMPLE_RATE } from './wav-decode.js';
 export type { DecodedWav, WavInfo } from './wav-decode.js';
 export { Resampler, resampleStereo } from './resample.js';

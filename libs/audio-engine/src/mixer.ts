@@ -42,6 +42,14 @@ export function stemGains(layers: Record<LayerName, StereoBuffer>, targets: Reco
   return out;
 }
 
+/**
+ * Told, during the last pass, that the mix is final up to sample `end` (the mix buffers are the ones
+ * returned), about every MIX_PROGRESS_SAMPLES: lets the caller encode it while the rest is mastered.
+ */
+export type MixProgress = (mix: StereoBuffer, end: number) => void;
+/** 64 MP3 frames: progress calls are few, and each hands the encoder a useful amount of work. */
+export const MIX_PROGRESS_SAMPLES = 1152 * 64;
+
 export interface MasterOptions {
   targetRms: number;
   ceiling: number;
@@ -55,7 +63,7 @@ export interface MasterOptions {
  * processed stems back in place and returns their sum. The five stems are unrolled on purpose: iterating
  * over an array of stems per sample is several times slower in V8.
  */
-export function masterAndMix(layers: Record<LayerName, StereoBuffer>, gains: Record<LayerName, number>, opts: MasterOptions): StereoBuffer {
+export function masterAndMix(layers: Record<LayerName, StereoBuffer>, gains: Record<LayerName, number>, opts: MasterOptions, onMixed?: MixProgress): StereoBuffer {
   const { drums: d, bass: b, chords: c, melody: m, vocals: v } = layers;
   const dL = d.left, dR = d.right, bL = b.left, bR = b.right, cL = c.left, cR = c.right;
   const mL = m.left, mR = m.right, vL = v.left, vR = v.right;
@@ -127,6 +135,7 @@ export function masterAndMix(layers: Record<LayerName, StereoBuffer>, gains: Rec
   // Pass 2: one gain curve for every stem; the mix is the float32 sum of the processed stems.
   const mixL = new Float32Array(n);
   const mixR = new Float32Array(n);
+  const mix = { left: mixL, right: mixR };
   for (let k = 0; k < nb; k++) {
     const start = k * LIMIT_BLOCK;
     const end = M.min(n, start + LIMIT_BLOCK);
@@ -145,6 +154,7 @@ export function masterAndMix(layers: Record<LayerName, StereoBuffer>, gains: Rec
       mixL[i] = l0 + l1 + l2 + l3 + l4;
       mixR[i] = r0 + r1 + r2 + r3 + r4;
     }
+    if (onMixed && (end % MIX_PROGRESS_SAMPLES < LIMIT_BLOCK || end === n)) onMixed(mix, end);
   }
-  return { left: mixL, right: mixR };
+  return mix;
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderSong } from './render.js';
+import { MIX_PROGRESS_SAMPLES } from './mixer.js';
+import { deriveSongContext } from './params.js';
+import { finishSong, renderSong, renderStems } from './render.js';
 import { LAYER_NAMES } from './types.js';
-import type { RenderedSong, StereoBuffer } from './types.js';
+import type { LayerName, RenderedSong, SongRequest, StereoBuffer } from './types.js';
 
 function rms(buf: StereoBuffer): number {
   let s = 0;
@@ -34,6 +36,57 @@ function maxSumError(song: RenderedSong): number {
 }
 
 const vocalReq = { prompt: 'uplifting pop anthem with female vocals', durationSeconds: 8, seed: 11, instrumental: false };
+
+const sameSamples = (a: Float32Array, b: Float32Array): boolean => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+describe('renderStems + finishSong (the parallel render: disjoint stem sets, mastered together)', () => {
+  // A sung pop song with a persona (tilt), an instrumental jazz transformation, and a sidechained electronic track.
+  const requests: SongRequest[] = [
+    { ...vocalReq, lyrics: 'everybody is singing tonight\nunderneath a million city lights', persona: { voice: 'female', spectralCentroidHz: 2500 } },
+    { prompt: 'jazz, smooth jazz, piano, saxophone, 97 bpm, key of D minor', genre: 'jazz', instrumental: true, durationSeconds: 7, seed: 9 },
+    { prompt: 'driving electronic dance track', durationSeconds: 6, seed: 4 },
+  ];
+  const splits: LayerName[][][] = [[['drums', 'chords'], ['bass', 'melody', 'vocals']], [['vocals'], ['drums', 'bass', 'chords', 'melody']]];
+
+  it.each(requests.map((r) => [r.prompt!, r] as const))('gives renderSong\'s stems, mix and lyric timing bit for bit: %s', (_, req) => {
+    const whole = renderSong(req, 1);
+    for (const split of splits) {
+      const ctx = deriveSongContext(req, 1);
+      const parts = split.map((stems) => renderStems(deriveSongContext(req, 1), stems));
+      // Only the stems asked for come back.
+      parts.forEach((part, i) => expect(Object.keys(part.layers).sort()).toEqual([...split[i]!].sort()));
+      const song = finishSong(ctx, Object.assign({}, ...parts.map((p) => p.layers)), parts[0]!.timedLyrics);
+      for (const k of LAYER_NAMES) {
+        expect(sameSamples(song.layers[k].left, whole.layers[k].left)).toBe(true);
+        expect(sameSamples(song.layers[k].right, whole.layers[k].right)).toBe(true);
+      }
+      expect(sameSamples(song.mix.left, whole.mix.left)).toBe(true);
+      expect(sameSamples(song.mix.right, whole.mix.right)).toBe(true);
+      for (const part of parts) expect(part.timedLyrics).toEqual(whole.timedLyrics);
+      expect(song.personaTiltDb).toBe(whole.personaTiltDb);
+    }
+    if (req.lyrics) expect(whole.timedLyrics.length).toBeGreaterThan(0);
+    if (req.persona) expect(whole.personaTiltDb).not.toBe(0);
+  });
+
+  it('tells the mix progress in order, each part final when told, the last at the end', () => {
+    const req = requests[2]!;
+    const whole = renderSong(req, 0);
+    const ctx = deriveSongContext(req, 0);
+    const { layers, timedLyrics } = renderStems(ctx, LAYER_NAMES);
+    const seen: { end: number; left: Float32Array }[] = [];
+    const song = finishSong(ctx, layers as Record<LayerName, StereoBuffer>, timedLyrics, undefined, (mix, end) => seen.push({ end, left: mix.left.slice(0, end) }));
+    expect(seen.length).toBe(Math.ceil(song.mix.left.length / MIX_PROGRESS_SAMPLES));
+    expect(seen.at(-1)!.end).toBe(song.mix.left.length);
+    let last = 0;
+    for (const s of seen) {
+      expect(s.end).toBeGreaterThan(last);
+      last = s.end;
+      // What was handed over then is what the finished mix holds.
+      expect(sameSamples(s.left, whole.mix.left.subarray(0, s.end))).toBe(true);
+    }
+  });
+});
 
 describe('renderSong', () => {
   const song = renderSong(vocalReq, 0);

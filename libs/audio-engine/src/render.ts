@@ -13,7 +13,7 @@ import { renderVoiceNote, voiceSettings } from './instruments/voice.js';
 import { LINE_TEXT, parseLyrics } from './lyrics.js';
 import { counterLine, lyricCursor, phrasesToNotes, phrasesToVocals, writeMelody } from './melody.js';
 import type { MelodyEnv } from './melody.js';
-import { masterAndMix, stemGains, type MasterOptions } from './mixer.js';
+import { masterAndMix, stemGains, type MasterOptions, type MixProgress } from './mixer.js';
 import { deriveSongContext } from './params.js';
 import type { SongContext } from './params.js';
 import { buildBass, buildChordPart } from './parts.js';
@@ -85,6 +85,23 @@ function stemTargets(ctx: SongContext): Record<LayerName, number> {
 }
 
 export function renderContext(ctx: SongContext, timings?: StageTimings): RenderedSong {
+  const stems = renderStems(ctx, LAYER_NAMES, timings);
+  return finishSong(ctx, stems.layers as Record<LayerName, StereoBuffer>, stems.timedLyrics, timings);
+}
+
+/** Stems rendered with their per-stem effects, before gains and master; only the layers asked for. */
+export interface RenderedStems {
+  layers: Partial<Record<LayerName, StereoBuffer>>;
+  timedLyrics: TimedLyricLine[];
+}
+
+/**
+ * Renders the stems in `only` with their per-stem effects (everything before the master, which needs all
+ * of them). The arrangement (and every draw from the song's random streams) is computed whatever `only`
+ * is, so a stem comes out bit-identical whether it is rendered alone or with the others: the parallel
+ * render (parallel.ts) renders disjoint sets in worker threads and masters their union with finishSong.
+ */
+export function renderStems(ctx: SongContext, only: readonly LayerName[], timings?: StageTimings): RenderedStems {
   let last = timings ? performance.now() : 0;
   const mark = (stage: string): void => {
     if (!timings) return;
@@ -102,13 +119,15 @@ export function renderContext(ctx: SongContext, timings?: StageTimings): Rendere
   const slots = buildChordSlots(g, sections, ctx.chords, ctx.chordBars, tonicChord);
   const energy = ctx.mood.energy;
   const brightness = ctx.mood.brightness;
-  const layers = Object.fromEntries(LAYER_NAMES.map((k) => [k, stereo(n)])) as Record<LayerName, StereoBuffer>;
+  const want = (k: LayerName): boolean => only.includes(k);
+  // Layers not asked for get empty buffers: nothing is rendered or processed into them.
+  const layers = Object.fromEntries(LAYER_NAMES.map((k) => [k, stereo(want(k) ? n : 0)])) as Record<LayerName, StereoBuffer>;
   const timedLyrics: TimedLyricLine[] = [];
 
   mark('arrange');
   const grooveOpts = chooseGrooveOptions(ctx.groove, energy, rng.fork('groove'));
   const hits = buildDrumHits(g, sections, grooveOpts, rng.fork('drum-hits'));
-  if (hits.length > 0) {
+  if (hits.length > 0 && want('drums')) {
     renderDrumHits(layers.drums, buildKit(ctx.kit), hits);
     addCrackle(layers.drums, kitCrackle(ctx.kit), ctx.renderSeed);
   }
@@ -116,7 +135,7 @@ export function renderContext(ctx: SongContext, timings?: StageTimings): Rendere
   mark('drums');
   const bassRng = rng.fork('bass');
   const bass = buildBass(g, slots, { style: ctx.bassStyle, versePattern: bassRng.int(0, 3), chorusPattern: bassRng.int(0, 3) }, bassRng);
-  renderNotes(layers.bass, bass, patchFor(ctx.bassInstrument, brightness), 0, mix32(ctx.renderSeed ^ 0xba55));
+  if (want('bass')) renderNotes(layers.bass, bass, patchFor(ctx.bassInstrument, brightness), 0, mix32(ctx.renderSeed ^ 0xba55));
 
   mark('bass');
   const chordRng = rng.fork('chords');
@@ -124,7 +143,7 @@ export function renderContext(ctx: SongContext, timings?: StageTimings): Rendere
   const chordHits = buildChordPart(g, slots, {
     style: ctx.chordStyle, pattern: chordRng.int(0, 3), spread: chordRng.next(), guitar: isPluckInstrument(ctx.chordInstrument), arpUp: chordRng.chance(0.5),
   }, chordRng);
-  renderChordHits(layers.chords, chordHits, chordPatch, chordPatch.kind === 'pluck' ? -0.2 : 0, mix32(ctx.renderSeed ^ 0xc0));
+  if (want('chords')) renderChordHits(layers.chords, chordHits, chordPatch, chordPatch.kind === 'pluck' ? -0.2 : 0, mix32(ctx.renderSeed ^ 0xc0));
 
   mark('chords');
   const env: MelodyEnv = { grid: g, slots, sections, scale: SCALES[ctx.scaleName], tonicPc: ctx.tonic };
@@ -154,17 +173,22 @@ export function renderContext(ctx: SongContext, timings?: StageTimings): Rendere
     let harmonySide = 1;
     sung.forEach((note, i) => {
       const pan = note.harmony ? (harmonySide = -harmonySide) * 0.3 : 0;
-      renderVoiceNote(layers.vocals, { ...note, pan }, vs, shift, mix32(ctx.renderSeed + i * 31));
+      if (want('vocals')) renderVoiceNote(layers.vocals, { ...note, pan }, vs, shift, mix32(ctx.renderSeed + i * 31));
     });
     mark('vocals');
     const leadTypes = sections.some((s) => s.type === 'bridge') ? (['intro', 'bridge', 'outro'] as const) : (['intro', 'outro'] as const);
     const solo = writeMelody(env, { density, rng: melodyRng, types: [...leadTypes] });
-    renderNotes(layers.melody, phrasesToNotes(env, solo.filter((ph) => ph.section.bars >= 2), leadTonic, 0.8), leadPatch, leadPan, mix32(ctx.renderSeed ^ 0x1ead));
-    renderNotes(layers.melody, counterLine(env, ['chorus'], leadTonic, 0.35, melodyRng), leadPatch, -leadPan, mix32(ctx.renderSeed ^ 0xc1));
+    const soloNotes = phrasesToNotes(env, solo.filter((ph) => ph.section.bars >= 2), leadTonic, 0.8);
+    const counter = counterLine(env, ['chorus'], leadTonic, 0.35, melodyRng);
+    if (want('melody')) {
+      renderNotes(layers.melody, soloNotes, leadPatch, leadPan, mix32(ctx.renderSeed ^ 0x1ead));
+      renderNotes(layers.melody, counter, leadPatch, -leadPan, mix32(ctx.renderSeed ^ 0xc1));
+    }
   } else {
     const phrases = writeMelody(env, { density, rng: melodyRng, types: ['verse', 'chorus', 'bridge', 'outro', 'intro'] });
     const playable = phrases.filter((ph) => ph.section.type !== 'intro' || ph.section.bars >= 4);
-    renderNotes(layers.melody, phrasesToNotes(env, playable, leadTonic, 0.85), leadPatch, leadPan, mix32(ctx.renderSeed ^ 0x1ead));
+    const notes = phrasesToNotes(env, playable, leadTonic, 0.85);
+    if (want('melody')) renderNotes(layers.melody, notes, leadPatch, leadPan, mix32(ctx.renderSeed ^ 0x1ead));
   }
 
   mark('melody');
@@ -173,20 +197,37 @@ export function renderContext(ctx: SongContext, timings?: StageTimings): Rendere
   const rt60 = 1.1 + 2.6 * space;
   if (ctx.genre.sidechain) {
     const kicks = hits.filter((h) => h.kind === 'kick').map((h) => h.time);
-    applyDucking(layers.chords, kicks, 0.55, g.stepSec * 3);
-    applyDucking(layers.bass, kicks, 0.6, g.stepSec * 2.5);
+    if (want('chords')) applyDucking(layers.chords, kicks, 0.55, g.stepSec * 3);
+    if (want('bass')) applyDucking(layers.bass, kicks, 0.6, g.stepSec * 2.5);
   }
-  if (['electronic', 'drum and bass', 'pop', 'ambient', 'trap', 'reggae'].includes(ctx.genre.id)) {
+  if (want('melody') && ['electronic', 'drum and bass', 'pop', 'ambient', 'trap', 'reggae'].includes(ctx.genre.id)) {
     addPingPong(layers.melody, g.stepSec * 3, 0.38, 0.22);
   }
-  if (space >= 0.5) addReverb(layers.drums, space * 0.25, rt60 * 0.6);
-  addReverb(layers.chords, space * 0.9, rt60);
-  addReverb(layers.melody, space * 0.8, rt60);
-  if (p.hasVocals) addReverb(layers.vocals, 0.25 + space * 0.5, rt60 * 0.9);
+  if (want('drums') && space >= 0.5) addReverb(layers.drums, space * 0.25, rt60 * 0.6);
+  if (want('chords')) addReverb(layers.chords, space * 0.9, rt60);
+  if (want('melody')) addReverb(layers.melody, space * 0.8, rt60);
+  if (want('vocals') && p.hasVocals) addReverb(layers.vocals, 0.25 + space * 0.5, rt60 * 0.9);
 
   // Distortion and asymmetric plucks leave DC; a gentle high-pass per stem keeps it out of the limiter.
-  for (const k of LAYER_NAMES) onePoleHighpassStereo(layers[k].left, layers[k].right, 18);
+  for (const k of only) onePoleHighpassStereo(layers[k].left, layers[k].right, 18);
   mark('effects');
+  return { layers: Object.fromEntries(only.map((k) => [k, layers[k]])), timedLyrics };
+}
+
+/**
+ * Stem gains, the persona's tilt and the master: the song from all five rendered stems (renderStems).
+ * `onMixed` is told as the mix becomes final, block by block (masterAndMix).
+ */
+export function finishSong(ctx: SongContext, layers: Record<LayerName, StereoBuffer>, timedLyrics: TimedLyricLine[], timings?: StageTimings, onMixed?: MixProgress): RenderedSong {
+  let last = timings ? performance.now() : 0;
+  const mark = (stage: string): void => {
+    if (!timings) return;
+    const now = performance.now();
+    timings[stage] = (timings[stage] ?? 0) + (now - last);
+    last = now;
+  };
+  const p = ctx.params;
+  const n = layers.drums.left.length;
   const master: MasterOptions = {
     targetRms: 0.17, ceiling: 0.95, fadeInSec: 0.01, fadeOutSec: Math.min(3, Math.max(0.4, p.durationSeconds * 0.08)), releaseSec: 0.15,
   };
@@ -197,7 +238,7 @@ export function renderContext(ctx: SongContext, timings?: StageTimings): Rendere
     personaTiltDb = centroidTilt(layers, gains, target);
     for (const k of LAYER_NAMES) highShelf(layers[k], TILT_HZ, personaTiltDb, SR);
   }
-  const mix = masterAndMix(layers, gains, master);
+  const mix = masterAndMix(layers, gains, master, onMixed);
   mark('master');
   return { variantIndex: ctx.variantIndex, params: p, sampleRate: SAMPLE_RATE, channels: 2, durationSeconds: n / SR, layers, mix, timedLyrics, ...(personaTiltDb !== undefined ? { personaTiltDb } : {}) };
 }

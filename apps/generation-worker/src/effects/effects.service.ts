@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job as QueueJob } from 'bullmq';
-import { applyEffectsChain, encodeMp3, SAMPLE_RATE, type EffectSpec } from '@muse/audio-engine';
+import { applyEffectsChain, encodeMp3Parallel, SAMPLE_RATE, type EffectSpec } from '@muse/audio-engine';
 import { EffectsChain, type JobMessage } from '@muse/contracts';
 import { Bucket, TrackEffectsRepository, TracksRepository, type Database } from '@muse/db';
 import { DATABASE, STORAGE } from '@muse/platform';
@@ -68,7 +68,8 @@ export class EffectsService {
       await progress(30);
       const processed = applyEffectsChain(audio, SAMPLE_RATE, chain.data as EffectSpec[]);
       await progress(70);
-      const stored = await this.storage.put(Bucket.Tracks, effectsObjectKey(track.user_id, track.id, job.id), encodeMp3(processed, SAMPLE_RATE), 'audio/mpeg');
+      // Two halves in two worker threads (the encoder is the largest part of the job; issue 15).
+      const stored = await this.storage.put(Bucket.Tracks, effectsObjectKey(track.user_id, track.id, job.id), await encodeMp3Parallel(processed, SAMPLE_RATE), 'audio/mpeg');
       await progress(90);
       return {
         url: stored.url,

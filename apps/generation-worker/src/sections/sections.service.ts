@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job as QueueJob } from 'bullmq';
-import { encodeMp3, renderSong, SAMPLE_RATE, spliceSection, toFrame } from '@muse/audio-engine';
+import { encodeMp3Parallel, renderSong, SAMPLE_RATE, spliceSection, toFrame } from '@muse/audio-engine';
 import type { JobMessage } from '@muse/contracts';
 import { Bucket, SectionReplacementsRepository, trackObjectKey, TracksRepository, type Database } from '@muse/db';
 import { DATABASE, STORAGE } from '@muse/platform';
@@ -75,7 +75,8 @@ export class SectionReplacementService {
       const fade = toFrame(((job.payload as { crossfade_ms?: number }).crossfade_ms ?? 60) / 1000, SAMPLE_RATE);
       const spliced = spliceSection(original, replacement, { start, end, fade });
       const variantIndex = await this.sections.reserveVariantIndex(this.db, row.id, track.id);
-      const stored = await this.storage.put(Bucket.Tracks, trackObjectKey(track.user_id, track.id, 'audio.mp3', variantIndex), encodeMp3(spliced, SAMPLE_RATE), 'audio/mpeg');
+      // The whole new version is encoded, as two halves in two worker threads (issue 15).
+      const stored = await this.storage.put(Bucket.Tracks, trackObjectKey(track.user_id, track.id, 'audio.mp3', variantIndex), await encodeMp3Parallel(spliced, SAMPLE_RATE), 'audio/mpeg');
       await progress(90);
       return { trackId: track.id, sourceVersionId: source.id, variantIndex, audioUrl: stored.url, coverUrl: source.cover_url, lyrics: source.lyrics, frames: spliced.left.length, range: { start, end, fade } };
     },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job as QueueJob } from 'bullmq';
-import { analyseMusic, applyEffectsChain, encodeMp3, renderSong, resampleStereo, SAMPLE_RATE, type EffectSpec, type MusicAnalysis } from '@muse/audio-engine';
+import { analyseMusic, applyEffectsChain, encodeMp3Parallel, renderSongToMp3Parallel, resampleStereo, SAMPLE_RATE, type EffectSpec, type MusicAnalysis } from '@muse/audio-engine';
 import type { JobMessage } from '@muse/contracts';
 import { Bucket, transformationObjectKey, TransformationsRepository, type BucketName, type Database } from '@muse/db';
 import { DATABASE, STORAGE } from '@muse/platform';
@@ -70,7 +70,8 @@ export class TransformationService {
         // The same audio through the chain (validated at submission): real DSP, the length unchanged.
         const processed = applyEffectsChain(audio, SAMPLE_RATE, params.effects_chain ?? []);
         await progress(80);
-        const stored = await this.storage.put(Bucket.Tracks, transformationObjectKey(project.user_id, project.id, row.id), encodeMp3(processed, SAMPLE_RATE), 'audio/mpeg');
+        // Two halves in two worker threads (the encoder is the largest part of the job; issue 15).
+        const stored = await this.storage.put(Bucket.Tracks, transformationObjectKey(project.user_id, project.id, row.id), await encodeMp3Parallel(processed, SAMPLE_RATE), 'audio/mpeg');
         return { url: stored.url, analysis, prompt: 'effects chain', durationSeconds: processed.left.length / SAMPLE_RATE, seconds: (performance.now() - started) / 1000, ownerId: project.user_id };
       }
       const preset = params.preset_parameters ?? {};
@@ -86,12 +87,14 @@ export class TransformationService {
         `key of ${analysis.key} ${analysis.mode}`,
       ].filter(Boolean).join(', ');
       const durationSeconds = params.duration_seconds ?? Math.min(240, Math.max(5, Math.round(audio.left.length / SAMPLE_RATE)));
-      const song = renderSong(
+      // The stems are rendered in two worker threads, and the MP3 encoded as two halves in two while the mix is
+      // mastered here (issue 15: the encoder alone costs about as much as the render); the audio is renderSong's.
+      const { song, mp3 } = await renderSongToMp3Parallel(
         { prompt, genre: ENGINE_GENRE[row.transformation_type] ?? row.transformation_type, instrumental: true, durationSeconds, seed: params.seed ?? createHash('sha256').update(row.id).digest().readUInt32BE(0) & 0x7fffffff },
         0,
       );
       await progress(80);
-      const stored = await this.storage.put(Bucket.Tracks, transformationObjectKey(project.user_id, project.id, row.id), encodeMp3(song.mix, SAMPLE_RATE), 'audio/mpeg');
+      const stored = await this.storage.put(Bucket.Tracks, transformationObjectKey(project.user_id, project.id, row.id), mp3, 'audio/mpeg');
       return { url: stored.url, analysis, prompt, durationSeconds: song.durationSeconds, seconds: (performance.now() - started) / 1000, ownerId: project.user_id };
     },
     land: async (trx, job, out) => {
