@@ -81,8 +81,10 @@ function workerSection(w) {
   ].join('\n');
 }
 
-// Studio kinds (issue 15): each kind's speed on a 3-minute song against the goal, by CPU time (what the work
-// costs, whatever else shares the cores) and by wall clock. Kinds with two jobs (effects) count their slowest.
+// Studio kinds (issue 15): each kind's speed on a 3-minute song against the goal, by wall clock (what "× real
+// time" means to the user waiting for the job; the transformation and the MP3 halves use both cores) and by
+// CPU time of all threads (what the work costs, whatever else shares the cores: a worker already running two
+// jobs at once gains nothing from the threads). Kinds with two jobs (effects) count their slowest.
 function studioKinds(s) {
   return STUDIO_KINDS.map((kind) => {
     const rows = s.rows.filter((r) => r.kind === kind);
@@ -92,15 +94,15 @@ function studioKinds(s) {
 
 function studioSection(s) {
   const kinds = studioKinds(s);
-  const met = kinds.filter((k) => k.xCpu >= STUDIO_GOAL).length;
+  const met = kinds.filter((k) => k.x >= STUDIO_GOAL).length;
   return [
     `## Studio kinds (local engine, ${s.seconds} s song)`,
     '',
-    `${s.seconds} s song, median of ${s.runs} runs each, engine code only (no S3/DB); MP3 encoder ${s.encoder}. Load average at start ${fmt(s.load, 1)}, at end ${s.loadAtEnd.map((l) => l.toFixed(1)).join(' / ')}. Goal: every kind ≥ ${STUDIO_GOAL}× real time, counted in CPU time; wall clock moves with the load. The full report (what each kind runs, the encoder A/B, CPU profiles, history) is bench/studio-results.md.`,
+    `${s.seconds} s song, median of ${s.runs} runs each, engine code only (no S3/DB); MP3 encoder ${s.encoder}. Load average at start ${fmt(s.load, 1)}, at end ${s.loadAtEnd.map((l) => l.toFixed(1)).join(' / ')}. Goal: every kind ≥ ${STUDIO_GOAL}× real time by wall clock (on a quiet machine: wall clock moves with the load); CPU time is of all the process's threads, so the kinds that use both cores show less × by CPU than by wall clock. The full report (what each kind runs, the encoder A/B, CPU profiles, history) is bench/studio-results.md.`,
     '',
-    '| kind | × real time (CPU) | × real time (wall) | ≥ 30× (CPU) |',
+    '| kind | × real time (CPU, all threads) | × real time (wall) | ≥ 30× (wall) |',
     '|---|---:|---:|---|',
-    ...kinds.map((k) => `| ${k.kind} | ${k.rows.map((r) => `${fmt(r.xCpu, 1)}×`).join(' · ')} | ${k.rows.map((r) => `${fmt(r.x, 1)}×`).join(' · ')} | ${yes(k.xCpu >= STUDIO_GOAL)} |`),
+    ...kinds.map((k) => `| ${k.kind} | ${k.rows.map((r) => `${fmt(r.xCpu, 1)}×`).join(' · ')} | ${k.rows.map((r) => `${fmt(r.x, 1)}×`).join(' · ')} | ${yes(k.x >= STUDIO_GOAL)} |`),
     '',
     `${met} of ${kinds.length} kinds meet the goal.`,
     ...s.rows.filter((r) => r.kind.startsWith('stems')).map((r) => `Stem separation (stems worker, not a studio kind), ${r.kind}: ${fmt(r.xCpu, 1)}× real time (CPU).`),
@@ -109,7 +111,7 @@ function studioSection(s) {
 }
 
 // History: one row per run, old rows kept (read back from the previous file).
-const HISTORY_HEADER = '| run (UTC) | load 1 min start/end | submit/s 32 | raw/s 32 | ratio 32 | p99 ms 32 | submit/s 64 | p99 ms 64 | errors 64 | gateway CPU ms/job 32 | relay lag p99 ms | worker jobs/s | raw jobs/s | ratio | submit→completed p50 ms | note | studio kinds ≥ 30× (CPU) | studio slowest kind (CPU) | transformation / effects chain (CPU) |';
+const HISTORY_HEADER = '| run (UTC) | load 1 min start/end | submit/s 32 | raw/s 32 | ratio 32 | p99 ms 32 | submit/s 64 | p99 ms 64 | errors 64 | gateway CPU ms/job 32 | relay lag p99 ms | worker jobs/s | raw jobs/s | ratio | submit→completed p50 ms | note | studio kinds ≥ 30× (CPU up to 2026-12-05 07:33, wall after) | studio slowest kind (same) | transformation / effects chain (same) |';
 const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
 const historyStart = previous.indexOf('## History');
 const oldRows = historyStart < 0 ? [] : previous.slice(historyStart).split('\n').filter((l) => l.startsWith('| 20'));
@@ -134,9 +136,9 @@ const row = [
   w ? pct(w.ratio) : '',
   w ? fmt(w.latency.p50, 1) : '',
   process.env.BENCH_NOTE ?? '',
-  st ? `${st.filter((k) => k.xCpu >= STUDIO_GOAL).length} / ${st.length}` : '',
-  st ? (([k]) => `${k.kind} ${fmt(k.xCpu, 1)}×`)([...st].sort((a, b) => a.xCpu - b.xCpu)) : '',
-  st ? `${fmt(stKind('transformation')?.xCpu ?? NaN, 1)}× / ${fmt(stKind('effects (transformation_type effects)')?.xCpu ?? NaN, 1)}×` : '',
+  st ? `${st.filter((k) => k.x >= STUDIO_GOAL).length} / ${st.length}` : '',
+  st ? (([k]) => `${k.kind} ${fmt(k.x, 1)}×`)([...st].sort((a, b) => a.x - b.x)) : '',
+  st ? `${fmt(stKind('transformation')?.x ?? NaN, 1)}× / ${fmt(stKind('effects (transformation_type effects)')?.x ?? NaN, 1)}×` : '',
 ];
 const history = [...oldRows, `| ${row.join(' | ')} |`];
 

@@ -1,3 +1,4 @@
+import { warmUpEngineWorkers } from '@muse/audio-engine';
 import { closeOnSignals, exitOnConfigError, loadConfig } from '@muse/platform';
 import { GenerationWorkerConfig, startGenerationWorker } from './bootstrap.js';
 
@@ -7,4 +8,8 @@ try {
 } catch (error) {
   exitOnConfigError(error);
 }
-closeOnSignals(await startGenerationWorker(config), config.SHUTDOWN_GRACE_MS);
+const worker = await startGenerationWorker(config);
+// The engine's threads (variants, stems, MP3 halves) start now, not inside the first job: thread start-up and
+// the encoder's WebAssembly compilation would otherwise count against that job's time.
+warmUpEngineWorkers().catch((error) => worker.resources.logger.warn({ err: error }, 'engine worker warm-up failed; the first job starts them'));
+closeOnSignals(worker, config.SHUTDOWN_GRACE_MS);
