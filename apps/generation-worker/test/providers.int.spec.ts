@@ -308,6 +308,17 @@ describe('generation through external providers (simulated)', () => {
     expect(metrics).toMatch(/bullmq_jobs_breaker_waits_total\{[^}]*job_name="generation.run"[^}]*\} [1-9]/);
   });
 
+  it('a breaker that stays open past the task timeout is not waited for: the job fails as before, its user told once', async () => {
+    sim.faults.submitStatus = { status: 503, times: 1, provider: 'suno' };
+    await startWorker({ PROVIDER_BREAKER_FAILURES: '1', PROVIDER_BREAKER_RESET_MS: '600000', PROVIDER_TASK_TIMEOUT_MS: '5000' });
+    const before = sim.generateCalls.suno;
+    const { job, track } = await submit('suno');
+    const done = await settled(job.id);
+    expect(done).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'generation-failed', message: expect.stringContaining('circuit breaker is open') } });
+    expect(sim.generateCalls.suno - before).toBe(1);
+    expect(await notificationsFor(track.id)).toEqual(['error']);
+  });
+
   it('a provider slower than the HTTP timeout counts as a failure and the fallback serves the job', async () => {
     await startWorker({ PROVIDER_HTTP_TIMEOUT_MS: '300', MUSIC_PROVIDER_FALLBACKS: 'mureka' });
     sim.faults.slowMs = 1000;
