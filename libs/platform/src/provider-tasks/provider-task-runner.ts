@@ -5,10 +5,10 @@ import type { CallbackLogsRepository, Database, DB, Job, JobsRepository, Notific
 import { callbackUrl, CircuitOpenError, ProviderError, type CircuitBreaker, type FinalOutcome, type KindProvider } from '@muse/providers';
 import type { JobEventsPublisher } from '../job-events.js';
 import type { Logger } from '../logger.js';
+import { WaitForBreaker } from '../wait-for-breaker.js';
 import type { ProviderBreakers } from './breakers.js';
 import type { ContinuationScheduler } from './continuation-scheduler.js';
 import type { FinishLock } from './finish-lock.js';
-import { WaitForBreaker } from '../wait-for-breaker.js';
 import { recordDomainTask } from './domain-task.js';
 import type { ProviderTaskEnv } from './task-config.js';
 
