@@ -54,9 +54,9 @@ describe('jobs that find the provider breaker open wait for it (simulated Replic
     // The outage: the next two submits fail with 503, which opens the breaker (PROVIDER_BREAKER_FAILURES=2).
     sim.faults = { submitStatus: { status: 503, times: 2, provider: 'replicate' } };
     const first = [await submit(tracks[0]!), await submit(tracks[1]!)];
-    await waitFor(async () => sim.generateCalls.replicate >= 2 || undefined, 'the two failing submits', 60_000);
     const breaker = h.worker.app.get(ProviderBreakers).get('replicate');
-    expect(breaker.state).toBe('open');
+    await waitFor(async () => breaker.state === 'open' || undefined, 'the two failing submits to open the breaker', 60_000);
+    expect(sim.generateCalls.replicate).toBe(2);
     // The provider is healthy again (the fault is used up), but the breaker stays open for a while: these
     // jobs reach the worker while it is.
     const meanwhile = [];
