@@ -288,6 +288,37 @@ describe('generation through external providers (simulated)', () => {
     expect(await notificationsFor(track.id)).toEqual(['error']);
   });
 
+  it('with no fallback, jobs that meet the open breaker wait for it (no attempt used) and complete once it half-opens', async () => {
+    // One failed submit opens suno's breaker for 3 s; the queue's own retries (50 ms apart) would all meet it.
+    sim.faults.submitStatus = { status: 503, times: 1, provider: 'suno' };
+    const worker = await startWorker({ PROVIDER_BREAKER_FAILURES: '1', PROVIDER_BREAKER_RESET_MS: '3000' });
+    const before = sim.generateCalls.suno;
+    const first = await submit('suno');
+    await waitFor(async () => sim.generateCalls.suno - before >= 1 || undefined, 'the failing submit');
+    const meanwhile = await submit('suno');
+    const done = [await settled(first.job.id), await settled(meanwhile.job.id)];
+    expect(done.map((j) => [j.status, j.provider])).toEqual([['completed', 'suno'], ['completed', 'suno']]);
+    // The first job's 503 used one attempt, its success another; waiting used none.
+    expect(done.map((j) => j.attempts)).toEqual([2, 1]);
+    // Nothing was sent while the breaker was open: the failed submit, then one per job.
+    expect(sim.generateCalls.suno - before).toBe(3);
+    for (const j of done) expect(await notificationsFor(j.resource_id!)).toEqual(['success']);
+    const { METRICS_REGISTRY } = await import('@muse/platform');
+    const metrics = await worker.app.get<{ metrics(): Promise<string> }>(METRICS_REGISTRY).metrics();
+    expect(metrics).toMatch(/bullmq_jobs_breaker_waits_total\{[^}]*job_name="generation.run"[^}]*\} [1-9]/);
+  });
+
+  it('a breaker that stays open past the task timeout is not waited for: the job fails as before, its user told once', async () => {
+    sim.faults.submitStatus = { status: 503, times: 1, provider: 'suno' };
+    await startWorker({ PROVIDER_BREAKER_FAILURES: '1', PROVIDER_BREAKER_RESET_MS: '600000', PROVIDER_TASK_TIMEOUT_MS: '5000' });
+    const before = sim.generateCalls.suno;
+    const { job, track } = await submit('suno');
+    const done = await settled(job.id);
+    expect(done).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'generation-failed', message: expect.stringContaining('circuit breaker is open') } });
+    expect(sim.generateCalls.suno - before).toBe(1);
+    expect(await notificationsFor(track.id)).toEqual(['error']);
+  });
+
   it('a provider slower than the HTTP timeout counts as a failure and the fallback serves the job', async () => {
     await startWorker({ PROVIDER_HTTP_TIMEOUT_MS: '300', MUSIC_PROVIDER_FALLBACKS: 'mureka' });
     sim.faults.slowMs = 1000;

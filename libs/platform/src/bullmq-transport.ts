@@ -1,5 +1,5 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { DelayedError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { JOBS, type JobName, type QueueName } from '@muse/contracts';
 import { requestContext } from './context.js';
@@ -7,6 +7,7 @@ import { fromJobTelemetry, SpanKind, withSpan } from './tracing.js';
 import type { Logger } from './logger.js';
 import type { JobMetrics, RecoveryMetrics } from './metrics.js';
 import type { Redis } from './redis.js';
+import { WaitForBreaker } from './wait-for-breaker.js';
 
 export interface BullMqTransportOptions {
   connection: Redis;
@@ -63,13 +64,13 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
     const key = `${queue}:${job.id}`;
     if (token) this.active.set(key, { job, token });
     try {
-      return await this.process(queue, job);
+      return await this.process(queue, job, token);
     } finally {
       this.active.delete(key);
     }
   }
 
-  private async process(queue: QueueName, job: Job): Promise<unknown> {
+  private async process(queue: QueueName, job: Job, token?: string): Promise<unknown> {
     const name = job.name as JobName;
     const contract = JOBS[name];
     const handler = this.getHandlerByPattern(job.name);
@@ -94,6 +95,14 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
       metrics.completed.inc({ queue, job_name: name });
       return result;
     } catch (error) {
+      if (error instanceof WaitForBreaker && token) {
+        // Back to the queue until a breaker half-opens, without using one of the job's attempts (skipAttempt).
+        await job.moveToDelayed(error.dueAt, token);
+        stop({ outcome: 'delayed' });
+        metrics.breakerWaits.inc({ queue, job_name: name });
+        this.options.logger.info({ job_id: job.id, queue, job_name: name, providers: error.providers, due_at: new Date(error.dueAt).toISOString() }, 'job waits for a provider circuit breaker');
+        throw new DelayedError();
+      }
       stop({ outcome: 'failed' });
       metrics.failed.inc({ queue, job_name: name });
       throw error;

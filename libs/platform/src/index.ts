@@ -6,6 +6,7 @@ export * from './redis.js';
 export * from './health.js';
 export * from './queue-metrics.js';
 export * from './bullmq-transport.js';
+export * from './wait-for-breaker.js';
 export * from './http-metrics.middleware.js';
 export * from './tokens.js';
 export * from './job-events.js';

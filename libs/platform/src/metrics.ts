@@ -46,6 +46,12 @@ export function jobMetrics(registry: client.Registry) {
       labelNames: ['queue', 'job_name'] as const,
       registers: [registry],
     }),
+    breakerWaits: new client.Counter({
+      name: 'bullmq_jobs_breaker_waits_total',
+      help: 'Jobs put back on their queue to wait, because every provider they could use had its circuit breaker open',
+      labelNames: ['queue', 'job_name'] as const,
+      registers: [registry],
+    }),
   };
 }
 export type JobMetrics = ReturnType<typeof jobMetrics>;

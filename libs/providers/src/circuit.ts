@@ -4,6 +4,12 @@ export type CircuitState = 'closed' | 'half-open' | 'open';
 /** Gauge values the Grafana dashboard expects for provider_circuit_state. */
 export const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
+/**
+ * While the half-open trial call is out, when to look again: its answer closes the circuit (everyone may go)
+ * or re-opens it (then the new opening says when), and a trial rarely takes long.
+ */
+const TRIAL_RECHECK_MS = 2_000;
+
 export interface CircuitOptions {
   /** Consecutive transient failures that open the circuit. */
   failureThreshold?: number;
@@ -55,6 +61,17 @@ export class CircuitBreaker {
   isAvailable(): boolean {
     const state = this.state;
     return state === 'closed' || (state === 'half-open' && !this.trialInFlight);
+  }
+
+  /**
+   * The earliest time a call may go out (epoch ms): now if one may go now; when open, the moment it
+   * half-opens; while the half-open trial is out, a little later (the trial's answer decides).
+   */
+  availableAt(): number {
+    const state = this.state;
+    if (state === 'open') return this.openedAt + this.resetMs;
+    if (state === 'half-open' && this.trialInFlight) return this.now() + Math.min(this.resetMs, TRIAL_RECHECK_MS);
+    return this.now();
   }
 
   async exec<T>(call: () => Promise<T>): Promise<T> {

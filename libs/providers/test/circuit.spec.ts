@@ -33,6 +33,21 @@ describe('CircuitBreaker', () => {
     await expect(breaker.exec(() => Promise.reject(new Error('timeout')))).rejects.toThrow();
     expect(breaker.state).toBe('open');
   });
+
+  it('says when a call may next go out: now, when it half-opens, or shortly after a trial that is out', async () => {
+    let now = 5_000;
+    const breaker = new CircuitBreaker('suno', { failureThreshold: 1, resetTimeoutMs: 30_000, now: () => now });
+    expect(breaker.availableAt()).toBe(5_000);
+    breaker.failure();
+    now = 6_000;
+    expect(breaker.availableAt()).toBe(35_000);
+    now = 35_000;
+    expect(breaker.availableAt()).toBe(35_000); // half-open, trial free
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.availableAt()).toBe(37_000); // the trial is out: look again a little later
+    breaker.failure();
+    expect(breaker.availableAt()).toBe(65_000); // the failed trial re-opened it
+  });
 });
 
 describe('callback tokens', () => {

@@ -16,8 +16,8 @@ import {
   type Job,
   type Track,
 } from '@muse/db';
-import { AnalyticsEmitter, ContinuationScheduler, DATABASE, JobEventsPublisher, LOGGER, STORAGE, type Logger } from '@muse/platform';
-import { callbackUrl, CircuitOpenError, ProviderError, type ProviderEnv } from '@muse/providers';
+import { AnalyticsEmitter, ContinuationScheduler, DATABASE, JobEventsPublisher, LOGGER, STORAGE, WaitForBreaker, type Logger } from '@muse/platform';
+import { callbackUrl, CircuitOpenError, ProviderError, type CircuitBreaker, type ProviderEnv } from '@muse/providers';
 import type { StorageService } from '@muse/storage';
 import { isSubmitted, PermanentProviderError, type GeneratedMusic, type MusicGenerationProvider, type MusicRequest, type SubmittedTask } from '../providers/music-provider.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
@@ -81,7 +81,8 @@ export class GenerationService implements OnApplicationShutdown {
       throw new UnrecoverableError(`job ${job.id} does not match its queue message`);
     }
     await this.events.publish(job);
-    if (job.attempts === 1) this.report(job, 'generation_started');
+    // Started by this claim (started_at set now), not taken again after waiting for a breaker (its attempt given back).
+    if (job.attempts === 1 && job.started_at?.getTime() === job.updated_at.getTime()) this.report(job, 'generation_started');
     if (!track) return this.finishFailed(job, null, 'track-deleted', 'the track was deleted before it was generated', true);
 
     try {
@@ -167,10 +168,12 @@ export class GenerationService implements OnApplicationShutdown {
     const candidates = this.providers.candidates(requested);
     if (candidates.length === 0) throw new PermanentProviderError(`provider '${requested}' is not available in this worker`);
     let last: unknown;
+    const open: CircuitBreaker[] = [];
     for (const provider of candidates) {
       const breaker = this.providers.breaker(provider.name);
       if (!breaker.isAvailable()) {
         last = new CircuitOpenError(provider.name);
+        open.push(breaker);
         continue;
       }
       const context = { jobId: job.id, callbackUrl: this.callbackUrlFor(provider, job) };
@@ -179,9 +182,16 @@ export class GenerationService implements OnApplicationShutdown {
       } catch (error) {
         if (isPermanent(error)) throw error; // the request is at fault: another provider would refuse it too
         last = error;
+        if (error instanceof CircuitOpenError) {
+          // Another job took the half-open breaker's one trial since isAvailable(): this provider was not called.
+          open.push(breaker);
+          continue;
+        }
         this.logger.warn({ job_id: job.id, provider: provider.name, err: (error as Error).message }, 'provider failed; trying the next one');
       }
     }
+    // No provider was called: the job waits for a breaker rather than spending an attempt on nothing.
+    if (open.length === candidates.length) throw WaitForBreaker.for(open);
     throw last;
   }
 
@@ -255,11 +265,34 @@ export class GenerationService implements OnApplicationShutdown {
   }
 
   private async onFailure(job: Job, track: Track, error: unknown): Promise<undefined> {
-    const permanent = isPermanent(error);
+    if (error instanceof WaitForBreaker && this.mayWait(job, error)) return this.waitForBreaker(job, error);
+    // Waited long enough: an open breaker is then an unanswered attempt, as it was before waiting existed.
+    const failure = error instanceof WaitForBreaker ? new CircuitOpenError(error.providers.join(', ')) : error;
+    const permanent = isPermanent(failure);
     const final = permanent || job.attempts >= job.max_attempts;
-    await this.finishFailed(job, track, permanent ? 'provider-rejected' : 'generation-failed', (error as Error).message, final);
-    if (final) throw new UnrecoverableError((error as Error).message);
-    throw error;
+    await this.finishFailed(job, track, permanent ? 'provider-rejected' : 'generation-failed', (failure as Error).message, final);
+    if (final) throw new UnrecoverableError((failure as Error).message);
+    throw failure;
+  }
+
+  /**
+   * Waiting is bounded by the task timeout, counted from the job's first start (the same clock update()
+   * gives up by): a job whose providers stay down that long fails as any unanswered attempt does.
+   */
+  private mayWait(job: Job, wait: WaitForBreaker): boolean {
+    const startedAt = job.started_at ? new Date(job.started_at).getTime() : Date.now();
+    return wait.dueAt - startedAt <= this.env.PROVIDER_TASK_TIMEOUT_MS;
+  }
+
+  /**
+   * Gives the claim's attempt back and lets the transport delay the job until a breaker half-opens (it logs
+   * and counts it). The track stays processing: from the user's side the song is on its way.
+   */
+  private async waitForBreaker(job: Job, wait: WaitForBreaker): Promise<undefined> {
+    const waiting = await this.jobs.unclaim(this.db, job.id);
+    if (!waiting) return undefined; // cancelled meanwhile: nothing to wait for
+    await this.events.publish(waiting);
+    throw wait;
   }
 
   private requestOf(track: Track, job: Job): MusicRequest {

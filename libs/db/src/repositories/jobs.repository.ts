@@ -115,6 +115,27 @@ export class JobsRepository {
   }
 
   /**
+   * Gives back the attempt claim() took, for a job that could not start through no fault of its own (every
+   * provider's circuit breaker open) and goes back to its queue to wait: attempts - 1, and pending again when
+   * that leaves no attempt used (a job between attempts stays processing, as after a failed one). Only while
+   * the job is still processing and not submitted to a provider; undefined otherwise (cancelled meanwhile).
+   */
+  unclaim(db: Kysely<DB>, id: string): Promise<Job | undefined> {
+    return db
+      .updateTable('jobs')
+      .set((eb) => ({
+        attempts: eb('attempts', '-', 1),
+        status: sql<Job['status']>`case when attempts <= 1 then 'pending' else status end`,
+      }))
+      .where('id', '=', id)
+      .where('status', '=', 'processing')
+      .where('provider_task_id', 'is', null)
+      .where('attempts', '>', 0)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /**
    * claim() of a job whose resource is a track, and that track marked processing at `trackProgress` %,
    * in one statement; the track is returned with it. The track is only touched when the job is the
    * message's user's and its resource is a track of theirs; track is undefined otherwise (or deleted).

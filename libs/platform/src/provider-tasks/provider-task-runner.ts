@@ -2,9 +2,10 @@ import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { JobMessage, ProviderUpdateMessage } from '@muse/contracts';
 import type { CallbackLogsRepository, Database, DB, Job, JobsRepository, NotificationsRepository, ProviderTasksRepository } from '@muse/db';
-import { callbackUrl, CircuitOpenError, ProviderError, type FinalOutcome, type KindProvider } from '@muse/providers';
+import { callbackUrl, CircuitOpenError, ProviderError, type CircuitBreaker, type FinalOutcome, type KindProvider } from '@muse/providers';
 import type { JobEventsPublisher } from '../job-events.js';
 import type { Logger } from '../logger.js';
+import { WaitForBreaker } from '../wait-for-breaker.js';
 import type { ProviderBreakers } from './breakers.js';
 import type { ContinuationScheduler } from './continuation-scheduler.js';
 import type { FinishLock } from './finish-lock.js';
@@ -128,12 +129,15 @@ export class ProviderTaskRunner {
       return await this.finish(job, spec, submitted.provider.name, submitted.outcome!, queueJob);
     } catch (error) {
       if (error instanceof JobFinished || error instanceof FinishInProgress) return undefined;
-      const permanent = isPermanent(error);
+      if (error instanceof WaitForBreaker && this.mayWait(job, error)) return this.waitForBreaker(job, spec, error);
+      // Waited long enough: an open breaker is then an unanswered attempt, as it was before waiting existed.
+      const failure = error instanceof WaitForBreaker ? new CircuitOpenError(error.providers.join(', ')) : error;
+      const permanent = isPermanent(failure);
       const final = permanent || job.attempts >= job.max_attempts;
-      const code = error instanceof PermanentTaskError ? error.code : permanent ? 'provider-rejected' : 'provider-unavailable';
-      await this.finishFailed(job, spec, code, (error as Error).message, final);
-      if (final) throw new UnrecoverableError((error as Error).message);
-      throw error; // BullMQ retries the submission later (its own backoff)
+      const code = failure instanceof PermanentTaskError ? failure.code : permanent ? 'provider-rejected' : 'provider-unavailable';
+      await this.finishFailed(job, spec, code, (failure as Error).message, final);
+      if (final) throw new UnrecoverableError((failure as Error).message);
+      throw failure; // BullMQ retries the submission later (its own backoff)
     }
   }
 
@@ -196,10 +200,12 @@ export class ProviderTaskRunner {
     const candidates = this.candidates(requested, spec.kind, spec.providers);
     if (candidates.length === 0) throw new PermanentTaskError('provider-unavailable', `provider '${requested}' is not available for ${spec.kind} in this worker`);
     let last: unknown;
+    const open: CircuitBreaker[] = [];
     for (const provider of candidates) {
       const breaker = this.d.breakers.get(provider.name);
       if (!breaker.isAvailable()) {
         last = new CircuitOpenError(provider.name);
+        open.push(breaker);
         continue;
       }
       const input = await spec.input(job, provider.name);
@@ -210,10 +216,34 @@ export class ProviderTaskRunner {
       } catch (error) {
         if (isPermanent(error)) throw error; // the request is at fault: another provider would refuse it too
         last = error;
+        if (error instanceof CircuitOpenError) {
+          // Another job took the half-open breaker's one trial since isAvailable(): this provider was not called.
+          open.push(breaker);
+          continue;
+        }
         this.d.logger.warn({ job_id: job.id, provider: provider.name, err: (error as Error).message }, 'provider failed; trying the next one');
       }
     }
+    // No provider was called: the job waits for a breaker rather than spending an attempt on nothing.
+    if (open.length === candidates.length) throw WaitForBreaker.for(open);
     throw last;
+  }
+
+  /**
+   * Waiting is bounded by the task timeout, counted from the job's first start (the same clock update()
+   * gives up by): a job whose providers stay down that long fails as any unanswered attempt does.
+   */
+  private mayWait(job: Job, wait: WaitForBreaker): boolean {
+    const startedAt = job.started_at ? new Date(job.started_at).getTime() : Date.now();
+    return wait.dueAt - startedAt <= this.d.env.PROVIDER_TASK_TIMEOUT_MS;
+  }
+
+  /** Gives the claim's attempt back and lets the transport delay the job until a breaker half-opens (it logs and counts it). */
+  private async waitForBreaker<I, T, O>(job: Job, spec: ProviderTaskSpec<I, T, O>, wait: WaitForBreaker): Promise<undefined> {
+    const waiting = await this.d.jobs.unclaim(this.d.db, job.id);
+    if (!waiting) return this.settleCancelled(job.id, spec); // cancelled meanwhile: nothing to wait for
+    await this.d.events.publish(waiting);
+    throw wait;
   }
 
   private webhookUrl<I, T>(provider: KindProvider<I, T>, job: Job): string | undefined {
