@@ -73,7 +73,7 @@ describe('errors thrown by a worker handler', () => {
     const job = await run('retried', [() => new ProviderBlewUp('provider answered 502'), () => new ProviderBlewUp('provider answered 503')], 2);
     expect({ attemptsMade: job.attemptsMade, failedReason: job.failedReason }).toEqual({ attemptsMade: 2, failedReason: 'provider answered 503' });
     expect(await job.getState()).toBe('failed');
-    expect(job.stacktrace.join('\n')).toMatch(/ProviderBlewUp: provider answered 502[\s\S]*worker-app\.spec/);
+    expect((job.stacktrace ?? []).join('\n')).toMatch(/ProviderBlewUp: provider answered 502[\s\S]*worker-app\.spec/);
   });
 
   it('a retried job that then succeeds completes', async () => {
