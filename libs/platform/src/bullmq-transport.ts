@@ -105,6 +105,8 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
       }
       stop({ outcome: 'failed' });
       metrics.failed.inc({ queue, job_name: name });
+      // The handler's own error (JobErrorPassThrough): BullMQ keeps its message and stack on the job; the log, its class.
+      this.options.logger.warn({ err: error, job_id: job.id, queue, job_name: name, attempt: job.attemptsMade + 1 }, 'job attempt failed');
       throw error;
     }
   }

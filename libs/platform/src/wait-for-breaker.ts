@@ -1,4 +1,3 @@
-import { RpcException } from '@nestjs/microservices';
 import type { CircuitBreaker } from '@muse/providers';
 
 /** Spreads the jobs that wait for the same breaker over a second, so they do not all wake at once. */
@@ -10,11 +9,9 @@ const JITTER_MS = 1_000;
  * which uses no attempt), instead of BullMQ retrying it within seconds against the same open breakers
  * and failing it for good before any request was sent. The handler has given back the job row's
  * attempt already (JobsRepository.unclaim).
- *
- * An RpcException because Nest turns any other error a handler throws into a plain `{ status, message }`
- * before the transport sees it; an RpcException reaches the transport as its getError(), here itself.
+ * It reaches the transport as itself through the worker app's JobErrorPassThrough filter.
  */
-export class WaitForBreaker extends RpcException {
+export class WaitForBreaker extends Error {
   constructor(
     /** When the earliest breaker lets a call through again (epoch ms, jitter included). */
     readonly dueAt: number,
@@ -23,10 +20,6 @@ export class WaitForBreaker extends RpcException {
   ) {
     super(`every provider's circuit breaker is open (${providers.join(', ')}); waiting until ${new Date(dueAt).toISOString()}`);
     this.name = 'WaitForBreaker';
-  }
-
-  override getError(): object {
-    return this;
   }
 
   /** The wait for the first of these breakers to let a call through, plus jitter. */

@@ -7,6 +7,7 @@ import type { QueueName } from '@muse/contracts';
 import { BullMqTransport } from './bullmq-transport.js';
 import { BaseConfig } from './config.js';
 import { OperationsModule } from './health.js';
+import { JobErrorPassThrough } from './job-error-filter.js';
 import { createMetricsRegistry, jobMetrics, recoveryMetrics } from './metrics.js';
 import { createResources, resourceProviders, RESOURCE_TOKENS, type PlatformResources } from './resources.js';
 import { initTracing } from './tracing.js';
@@ -57,6 +58,9 @@ export async function startWorkerService(options: {
   class WorkerAppModule {}
 
   const app = await NestFactory.create(WorkerAppModule, { logger: false, abortOnError: false });
+  // Before the transport connects: its handlers take the filters registered by then. Handlers' errors reach
+  // BullMQ as themselves (UnrecoverableError fails the job at once; failedReason is the error's message).
+  app.useGlobalFilters(new JobErrorPassThrough(app.getHttpAdapter()));
   const transport = new BullMqTransport({
         connection: redis,
         prefix: config.QUEUE_PREFIX,
