@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { scanMp3Frames } from '@muse/audio-engine';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { waitFor } from '../support/env.js';
-import { ChaosPlatform, CLEAN, FULL, record, sleep, verdict } from './platform.js';
+import { auditAndRecord, ChaosPlatform, FULL, sleep } from './platform.js';
 import { httpRequest, type ProxyMode } from './tcp-proxy.js';
 
 const PARTITION_MS = 10_000;
@@ -122,22 +122,18 @@ describe(`chaos: Redis network partition (${FULL ? 'full' : 'reduced'} profile)`
   }, 1_800_000);
 
   it('audit: nothing lost, nothing twice, no false queue-loss recovery', async () => {
-    const report = await p.audit();
-    expect(verdict(report)).toEqual(CLEAN);
-    expect(report.completed).toBe(report.jobs);
-    // Redis kept its data: the gateway must not have taken the partition for a lost queue and re-published.
-    expect(await metricTotal(p, 'jobs_recovered_total', 'cause="queue-lost"')).toBe(0);
-    expect(await metricTotal(p, 'job_recovery_seconds_count', 'cause="queue-lost"')).toBe(sweepsAtStart);
-    const secs = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(' / ');
-    record('Redis network partition (blackhole, refuse, lost connections)', {
-      jobs: report.jobs,
-      faults: `${faults} partitions of ${PARTITION_MS / 1000} s (${ROUNDS} blackhole, ${ROUNDS} refuse/reset, ${ROUNDS} blackhole losing its ${p.redisProxy!.stats.lost} connections) during load; ${DURING * faults} submissions during them, answered in ≤ ${(Math.max(...answeredIn) / 1000).toFixed(1)} s`,
-      recovered: report.retries,
-      lost: report.lost,
-      duplicated: report.duplicated,
-      retries: report.retries,
-      recoverSeconds: `on queue ${secs(requeued)} s, all complete ${secs(completedAfter)} s after the heal`,
-      runSeconds: (Date.now() - began) / 1000,
+    await auditAndRecord(p, 'Redis network partition (blackhole, refuse, lost connections)', {
+      began,
+      figures: async () => {
+        // Redis kept its data: the gateway must not have taken the partition for a lost queue and re-published.
+        expect(await metricTotal(p, 'jobs_recovered_total', 'cause="queue-lost"')).toBe(0);
+        expect(await metricTotal(p, 'job_recovery_seconds_count', 'cause="queue-lost"')).toBe(sweepsAtStart);
+        const secs = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(' / ');
+        return {
+          faults: `${faults} partitions of ${PARTITION_MS / 1000} s (${ROUNDS} blackhole, ${ROUNDS} refuse/reset, ${ROUNDS} blackhole losing its ${p.redisProxy!.stats.lost} connections) during load; ${DURING * faults} submissions during them, answered in ≤ ${(Math.max(...answeredIn) / 1000).toFixed(1)} s`,
+          recoverSeconds: `on queue ${secs(requeued)} s, all complete ${secs(completedAfter)} s after the heal`,
+        };
+      },
     });
   }, 120_000);
 });
@@ -205,41 +201,37 @@ describe(`chaos: S3 unavailable and a half-written upload (${FULL ? 'full' : 're
   }, 1_800_000);
 
   it('audit: nothing lost, nothing twice, every referenced object complete', async () => {
-    const report = await p.audit();
-    expect(verdict(report)).toEqual(CLEAN);
-    expect(report.completed).toBe(report.jobs);
-    // S3 PUT is atomic, but a store that kept a truncated body would show here: every referenced MP3 has the size
-    // the worker recorded, walks frame by frame to its end, and lasts as long as its song.
-    const client = new S3Client({ endpoint: p.s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-    const versions = (
-      await sql<{ audio_url: string; duration: number | null; metadata: { audio_bytes?: number }; requested: number }>`
-        select v.audio_url, v.duration, v.metadata, (j.payload->>'duration_seconds')::int as requested
-          from track_versions v join jobs j on j.resource_id = v.parent_track_id`.execute(p.t.db)
-    ).rows;
-    const problems: string[] = [];
-    for (const v of versions) {
-      const key = decodeURIComponent(new URL(v.audio_url).pathname.replace(/^\/tracks\//, ''));
-      const body = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: 'tracks', Key: key }))).Body!.transformToByteArray());
-      if (v.metadata.audio_bytes !== undefined && body.length !== v.metadata.audio_bytes) problems.push(`${key}: ${body.length} bytes, recorded ${v.metadata.audio_bytes}`);
-      try {
-        const scan = scanMp3Frames(body);
-        if (Math.abs(scan.durationSeconds - v.requested) > 1.5) problems.push(`${key}: ${scan.durationSeconds.toFixed(2)} s of MP3 for a ${v.requested}-second song`);
-      } catch (error) {
-        problems.push(`${key}: ${(error as Error).message}`);
-      }
-    }
-    client.destroy();
-    expect(problems).toEqual([]);
-    expect(versions.length).toBe(report.completed * 2);
-    record('S3 unavailable + half-written upload', {
-      jobs: report.jobs,
-      faults: `${ROUNDS} S3 refuse/reset, ${ROUNDS} blackhole and ${ROUNDS} blackhole-losing-its-connections outages of ${PARTITION_MS / 1000} s during uploads (${hitUploads} upload attempts met them), ${p.s3Proxy!.stats.cut} PUT cut mid-body`,
-      recovered: report.retries,
-      lost: report.lost,
-      duplicated: report.duplicated,
-      retries: report.retries,
-      recoverSeconds: `all complete ${completedAfter.map((x) => (x / 1000).toFixed(1)).join(' / ')} s after S3 returned`,
-      runSeconds: (Date.now() - began) / 1000,
+    await auditAndRecord(p, 'S3 unavailable + half-written upload', {
+      began,
+      figures: async (report) => {
+        // S3 PUT is atomic, but a store that kept a truncated body would show here: every referenced MP3 has the size
+        // the worker recorded, walks frame by frame to its end, and lasts as long as its song.
+        const client = new S3Client({ endpoint: p.s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+        const versions = (
+          await sql<{ audio_url: string; duration: number | null; metadata: { audio_bytes?: number }; requested: number }>`
+            select v.audio_url, v.duration, v.metadata, (j.payload->>'duration_seconds')::int as requested
+              from track_versions v join jobs j on j.resource_id = v.parent_track_id`.execute(p.t.db)
+        ).rows;
+        const problems: string[] = [];
+        for (const v of versions) {
+          const key = decodeURIComponent(new URL(v.audio_url).pathname.replace(/^\/tracks\//, ''));
+          const body = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: 'tracks', Key: key }))).Body!.transformToByteArray());
+          if (v.metadata.audio_bytes !== undefined && body.length !== v.metadata.audio_bytes) problems.push(`${key}: ${body.length} bytes, recorded ${v.metadata.audio_bytes}`);
+          try {
+            const scan = scanMp3Frames(body);
+            if (Math.abs(scan.durationSeconds - v.requested) > 1.5) problems.push(`${key}: ${scan.durationSeconds.toFixed(2)} s of MP3 for a ${v.requested}-second song`);
+          } catch (error) {
+            problems.push(`${key}: ${(error as Error).message}`);
+          }
+        }
+        client.destroy();
+        expect(problems).toEqual([]);
+        expect(versions.length).toBe(report.completed * 2);
+        return {
+          faults: `${ROUNDS} S3 refuse/reset, ${ROUNDS} blackhole and ${ROUNDS} blackhole-losing-its-connections outages of ${PARTITION_MS / 1000} s during uploads (${hitUploads} upload attempts met them), ${p.s3Proxy!.stats.cut} PUT cut mid-body`,
+          recoverSeconds: `all complete ${completedAfter.map((x) => (x / 1000).toFixed(1)).join(' / ')} s after S3 returned`,
+        };
+      },
     });
   }, 300_000);
 });

@@ -7,6 +7,7 @@ import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { expect } from '@jest/globals';
 import { sql } from 'kysely';
 import S3rver from 's3rver';
 import { AccountsRepository, CreditsRepository } from '@muse/db';
@@ -416,8 +417,9 @@ export class ChaosPlatform {
 /**
  * Figures of one experiment into bench/chaos.md (a row per experiment, replaced on each run), when the run
  * is recorded: `npm run chaos` sets CHAOS_RECORD=1; the reduced profile in CI leaves the file alone.
+ * An experiment without jobs (the HTTP fuzz) puts its own words in the columns that do not apply.
  */
-export function record(experiment: string, figures: { jobs: number; faults: string; recovered: number; lost: number; duplicated: number; retries: number; recoverSeconds: string; runSeconds: number }): void {
+export function record(experiment: string, figures: { jobs: number | string; faults: string; recovered: number | string; lost: number | string; duplicated: number | string; retries: number | string; recoverSeconds: string; runSeconds: number }): void {
   // eslint-disable-next-line no-console
   console.log(`chaos ${experiment}: ${JSON.stringify(figures)}`);
   if (!process.env.CHAOS_RECORD) return;
@@ -450,6 +452,50 @@ export function providerEnv(sim: { url: string; apiKey: string }, gatewayUrl: st
     PROVIDER_POLL_MAX_MS: '4000',
     PROVIDER_HTTP_TIMEOUT_MS: '5000',
   };
+}
+
+/** What an experiment's audit must show. */
+export type Outcome =
+  /** Nothing lost, nothing twice, and every accepted job completed (none cancelled either). */
+  | 'all completed'
+  /** Nothing lost, nothing twice (the verdict alone). */
+  | 'clean'
+  /** Clean except that jobs may have failed, each refunded once (the audit checks the refunds); none left open or missing. */
+  | 'failures refunded';
+
+/** An experiment's own figures for its row; `recovered` defaults to the audit's retries (jobs handed back). */
+export interface ExperimentFigures {
+  faults: string;
+  recoverSeconds: string;
+  recovered?: number;
+}
+
+/**
+ * The audit test's common tail: audit from Postgres and S3, expect `outcome`, then ask the experiment for its
+ * own checks and figures (`figures` runs only once the audit passed) and record the row. Returns the report.
+ */
+export async function auditAndRecord(p: ChaosPlatform, experiment: string, options: { began: number; outcome?: Outcome; figures: (report: AuditReport) => ExperimentFigures | Promise<ExperimentFigures> }): Promise<AuditReport> {
+  const report = await p.audit();
+  const outcome = options.outcome ?? 'all completed';
+  if (outcome === 'failures refunded') {
+    expect({ ...verdict(report), failed: 0, lost: 0 }).toEqual(CLEAN);
+    expect(report.unfinished + report.missingRows).toBe(0);
+  } else {
+    expect(verdict(report)).toEqual(CLEAN);
+    if (outcome === 'all completed') expect(report.completed).toBe(report.jobs);
+  }
+  const figures = await options.figures(report);
+  record(experiment, {
+    jobs: report.jobs,
+    faults: figures.faults,
+    recovered: figures.recovered ?? report.retries,
+    lost: report.lost,
+    duplicated: report.duplicated,
+    retries: report.retries,
+    recoverSeconds: figures.recoverSeconds,
+    runSeconds: (Date.now() - options.began) / 1000,
+  });
+  return report;
 }
 
 /** The audit's verdict in one object, so a failure shows everything at once. */

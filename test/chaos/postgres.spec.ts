@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { waitFor } from '../support/env.js';
-import { ChaosPlatform, CLEAN, FULL, record, sleep, verdict } from './platform.js';
+import { auditAndRecord, ChaosPlatform, FULL, sleep } from './platform.js';
 
 const WAVE = FULL ? 8 : 4;
 const TERMINATE_ROUNDS = 3;
@@ -134,18 +134,12 @@ describe(`chaos: Postgres backends terminated, tables locked, connections cut be
   }, 1_800_000);
 
   it('audit: one terminal state each, 2 versions with objects, no orphans, one charge each, balances = ledger', async () => {
-    const report = await p.audit();
-    expect(verdict(report)).toEqual(CLEAN);
-    expect(report.completed).toBe(report.jobs);
-    record('Postgres: backends terminated, jobs table locked, connections cut before completion', {
-      jobs: report.jobs,
-      faults: `${figures.rounds} rounds of pg_terminate_backend of every backend; jobs locked ${LOCK_MS / 1000} s (statement_timeout ${STATEMENT_TIMEOUT_MS / 1000} s, ${figures.locked503} submissions answered 503 in ≤ ${(figures.slowestAnswerMs / 1000).toFixed(1)} s); ${figures.cuts} cuts of the generation workers' connections at progress 90 (${figures.cutJobs.size} jobs); ${figures.terminated} backends in all; ${p.serverErrors} submissions retried after a 5xx`,
-      recovered: report.retries,
-      lost: report.lost,
-      duplicated: report.duplicated,
-      retries: report.retries,
-      recoverSeconds: `locked submissions accepted ${(figures.lockRecoverMs / 1000).toFixed(1)} s after the lock went`,
-      runSeconds: (Date.now() - began) / 1000,
+    await auditAndRecord(p, 'Postgres: backends terminated, jobs table locked, connections cut before completion', {
+      began,
+      figures: () => ({
+        faults: `${figures.rounds} rounds of pg_terminate_backend of every backend; jobs locked ${LOCK_MS / 1000} s (statement_timeout ${STATEMENT_TIMEOUT_MS / 1000} s, ${figures.locked503} submissions answered 503 in ≤ ${(figures.slowestAnswerMs / 1000).toFixed(1)} s); ${figures.cuts} cuts of the generation workers' connections at progress 90 (${figures.cutJobs.size} jobs); ${figures.terminated} backends in all; ${p.serverErrors} submissions retried after a 5xx`,
+        recoverSeconds: `locked submissions accepted ${(figures.lockRecoverMs / 1000).toFixed(1)} s after the lock went`,
+      }),
     });
   }, 60_000);
 });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { startProviderSimulator, type ProviderSimulator } from '../simulators/provider-simulator.js';
-import { ChaosPlatform, CLEAN, FULL, record, verdict, type AuditReport } from './platform.js';
+import { auditAndRecord, ChaosPlatform, FULL, type AuditReport, type ExperimentFigures } from './platform.js';
 
 const JOBS = FULL ? 24 : 8;
 const SETTLE_MS = 600_000;
@@ -56,16 +56,12 @@ async function expectNotifiedOnce(p: ChaosPlatform) {
   return rows;
 }
 
-function figures(report: AuditReport, sim: ProviderSimulator, began: number, faults: string, recoverSeconds: string) {
+/** A provider experiment's row: its faults plus the provider calls they cost; recovered = the jobs that completed. */
+function figures(report: AuditReport, sim: ProviderSimulator, faults: string, recoverSeconds: string): ExperimentFigures {
   return {
-    jobs: report.jobs,
     faults: `${faults}; provider calls: ${generateCalls(sim)} generate, ${queries(sim)} status queries, ${sim.callbacksSent.length} callbacks`,
     recovered: report.completed,
-    lost: report.lost,
-    duplicated: report.duplicated,
-    retries: report.retries,
     recoverSeconds,
-    runSeconds: (Date.now() - began) / 1000,
   };
 }
 
@@ -87,16 +83,20 @@ describe(`chaos: provider 5xx and 429 bursts on submit and status queries (${FUL
     await Promise.all([first, second]);
     const started = Date.now();
     const waited = await p.settle(SETTLE_MS);
-    const report = await p.audit();
-    expect(verdict(report)).toEqual(CLEAN);
-    const rows = await expectNotifiedOnce(p);
-    const injected = BURST * 2 - sim.faults.submitStatus!.times;
-    // No double submission: every generate call was either a fault we injected or one job's one task.
-    expect(sim.tasks.size).toBe(JOBS);
-    expect(generateCalls(sim)).toBe(JOBS + injected);
-    // Polling with backoff: Suno jobs mostly finish on their callback, Mureka ones in a few polls.
-    expect(queries(sim)).toBeLessThanOrEqual(JOBS * 8);
-    record('provider 5xx/429 bursts', figures(report, sim, ctx.began, `${injected} submit faults (503, 429), ${BURST * 2 - sim.faults.queryStatus!.times} query faults (503, 429), ${rows.filter((r) => r.attempts > 1).length} jobs resubmitted`, `all settled ${((Date.now() - started + waited) / 1000).toFixed(1)} s after the last submission`));
+    await auditAndRecord(p, 'provider 5xx/429 bursts', {
+      began: ctx.began,
+      outcome: 'clean',
+      figures: async (report) => {
+        const rows = await expectNotifiedOnce(p);
+        const injected = BURST * 2 - sim.faults.submitStatus!.times;
+        // No double submission: every generate call was either a fault we injected or one job's one task.
+        expect(sim.tasks.size).toBe(JOBS);
+        expect(generateCalls(sim)).toBe(JOBS + injected);
+        // Polling with backoff: Suno jobs mostly finish on their callback, Mureka ones in a few polls.
+        expect(queries(sim)).toBeLessThanOrEqual(JOBS * 8);
+        return figures(report, sim, `${injected} submit faults (503, 429), ${BURST * 2 - sim.faults.queryStatus!.times} query faults (503, 429), ${rows.filter((r) => r.attempts > 1).length} jobs resubmitted`, `all settled ${((Date.now() - started + waited) / 1000).toFixed(1)} s after the last submission`);
+      },
+    });
   }, 900_000);
 });
 
@@ -121,17 +121,20 @@ describe(`chaos: provider answers slower than our timeout, and tasks the provide
     await slowLoad;
     await load(p, JOBS / 4);
     const waited = await p.settle(SETTLE_MS);
-    const report = await p.audit();
     // Failed jobs are allowed here, but only refunded ones, and none left open.
-    expect({ ...verdict(report), failed: 0, lost: 0 }).toEqual(CLEAN);
-    expect(report.unfinished + report.missingRows).toBe(0);
-    const rows = await expectNotifiedOnce(p);
-    // A job whose (last) provider task really failed ended failed; one whose task succeeded did not fail for it.
-    const providerFailed = rows.filter((r) => r.task && sim.tasks.get(r.task.replace(/^song:/, ''))?.fail);
-    expect(providerFailed.length).toBeGreaterThan(0);
-    expect(providerFailed.filter((r) => r.status !== 'failed').map((r) => `${r.id}: ${r.status}`)).toEqual([]);
-    const errors = (await sql<{ code: string; n: number }>`select error->>'code' as code, count(*)::int as n from jobs where status = 'failed' group by 1`.execute(p.t.db)).rows;
-    record('provider timeouts + failed tasks', figures(report, sim, ctx.began, `suno answers 7 s late (timeout 5 s) for a wave; ${providerFailed.length} tasks failed by the provider; failed jobs by code ${JSON.stringify(Object.fromEntries(errors.map((e) => [e.code, e.n])))}, all refunded`, `all settled ${(waited / 1000).toFixed(1)} s after the last submission`));
+    await auditAndRecord(p, 'provider timeouts + failed tasks', {
+      began: ctx.began,
+      outcome: 'failures refunded',
+      figures: async (report) => {
+        const rows = await expectNotifiedOnce(p);
+        // A job whose (last) provider task really failed ended failed; one whose task succeeded did not fail for it.
+        const providerFailed = rows.filter((r) => r.task && sim.tasks.get(r.task.replace(/^song:/, ''))?.fail);
+        expect(providerFailed.length).toBeGreaterThan(0);
+        expect(providerFailed.filter((r) => r.status !== 'failed').map((r) => `${r.id}: ${r.status}`)).toEqual([]);
+        const errors = (await sql<{ code: string; n: number }>`select error->>'code' as code, count(*)::int as n from jobs where status = 'failed' group by 1`.execute(p.t.db)).rows;
+        return figures(report, sim, `suno answers 7 s late (timeout 5 s) for a wave; ${providerFailed.length} tasks failed by the provider; failed jobs by code ${JSON.stringify(Object.fromEntries(errors.map((e) => [e.code, e.n])))}, all refunded`, `all settled ${(waited / 1000).toFixed(1)} s after the last submission`);
+      },
+    });
   }, 900_000);
 });
 
@@ -150,14 +153,18 @@ describe(`chaos: duplicate and out-of-order callbacks (${FULL ? 'full' : 'reduce
     const waited = await p.settle(SETTLE_MS);
     // The late (out-of-order) stage callbacks land after completion: wait for all of them to be answered.
     await waitUntil(() => sim.callbacksSent.length >= JOBS / 2 * 6 + JOBS / 2 * 3, 'every callback to be delivered');
-    const report = await p.audit();
-    expect(verdict(report)).toEqual(CLEAN);
-    const rows = await expectNotifiedOnce(p);
-    expect(rows.filter((r) => r.accepted.join() !== 'complete,first,text').map((r) => `${r.id}: ${r.accepted.join()}`)).toEqual([]);
-    const duplicates = rows.reduce((n, r) => n + r.duplicates, 0);
-    expect(duplicates).toBe(JOBS / 2 * 3);
-    expect(sim.callbacksSent.filter((c) => c.status !== 200)).toEqual([]);
-    record('provider duplicate/out-of-order callbacks', figures(report, sim, ctx.began, `${JOBS / 2} jobs with every callback twice (${duplicates} duplicates logged, none applied), ${JOBS / 2} with complete before text/first`, `all settled ${(waited / 1000).toFixed(1)} s after the last submission`));
+    await auditAndRecord(p, 'provider duplicate/out-of-order callbacks', {
+      began: ctx.began,
+      outcome: 'clean',
+      figures: async (report) => {
+        const rows = await expectNotifiedOnce(p);
+        expect(rows.filter((r) => r.accepted.join() !== 'complete,first,text').map((r) => `${r.id}: ${r.accepted.join()}`)).toEqual([]);
+        const duplicates = rows.reduce((n, r) => n + r.duplicates, 0);
+        expect(duplicates).toBe(JOBS / 2 * 3);
+        expect(sim.callbacksSent.filter((c) => c.status !== 200)).toEqual([]);
+        return figures(report, sim, `${JOBS / 2} jobs with every callback twice (${duplicates} duplicates logged, none applied), ${JOBS / 2} with complete before text/first`, `all settled ${(waited / 1000).toFixed(1)} s after the last submission`);
+      },
+    });
   }, 900_000);
 });
 
@@ -176,14 +183,18 @@ describe(`chaos: a callback that arrives before the submit answer (${FULL ? 'ful
       await load(p, Math.min(3, left), 0);
       waited = Math.max(waited, await p.settle(180_000));
     }
-    const report = await p.audit();
-    expect(verdict(report)).toEqual(CLEAN);
-    const rows = await expectNotifiedOnce(p);
-    // Each job got exactly its one callback, before we knew its task id, answered 2xx.
-    expect(rows.filter((r) => r.accepted.join() !== 'complete').map((r) => `${r.id}: ${r.accepted.join()}`)).toEqual([]);
-    expect(sim.callbacksSent.filter((c) => c.status !== 200)).toEqual([]);
-    expect(generateCalls(sim)).toBe(JOBS);
-    record('provider callback before submit answer', figures(report, sim, ctx.began, `${JOBS} Suno tasks finished and called back before their submit answered`, `all settled ${(waited / 1000).toFixed(1)} s after the last submission`));
+    await auditAndRecord(p, 'provider callback before submit answer', {
+      began: ctx.began,
+      outcome: 'clean',
+      figures: async (report) => {
+        const rows = await expectNotifiedOnce(p);
+        // Each job got exactly its one callback, before we knew its task id, answered 2xx.
+        expect(rows.filter((r) => r.accepted.join() !== 'complete').map((r) => `${r.id}: ${r.accepted.join()}`)).toEqual([]);
+        expect(sim.callbacksSent.filter((c) => c.status !== 200)).toEqual([]);
+        expect(generateCalls(sim)).toBe(JOBS);
+        return figures(report, sim, `${JOBS} Suno tasks finished and called back before their submit answered`, `all settled ${(waited / 1000).toFixed(1)} s after the last submission`);
+      },
+    });
   }, 900_000);
 });
 
@@ -195,13 +206,17 @@ describe(`chaos: callbacks that never arrive (${FULL ? 'full' : 'reduced'} profi
     sim.faults.callbacks = 'never';
     await load(p, JOBS);
     const waited = await p.settle(SETTLE_MS);
-    const report = await p.audit();
-    expect(verdict(report)).toEqual(CLEAN);
-    const rows = await expectNotifiedOnce(p);
-    expect(rows.filter((r) => r.accepted.length > 0)).toEqual([]);
-    expect(sim.callbacksSent).toEqual([]);
-    expect(queries(sim)).toBeLessThanOrEqual(JOBS * 8);
-    record('provider callbacks never sent', figures(report, sim, ctx.began, `${JOBS} jobs, no callback at all`, `all settled ${(waited / 1000).toFixed(1)} s after the last submission`));
+    await auditAndRecord(p, 'provider callbacks never sent', {
+      began: ctx.began,
+      outcome: 'clean',
+      figures: async (report) => {
+        const rows = await expectNotifiedOnce(p);
+        expect(rows.filter((r) => r.accepted.length > 0)).toEqual([]);
+        expect(sim.callbacksSent).toEqual([]);
+        expect(queries(sim)).toBeLessThanOrEqual(JOBS * 8);
+        return figures(report, sim, `${JOBS} jobs, no callback at all`, `all settled ${(waited / 1000).toFixed(1)} s after the last submission`);
+      },
+    });
   }, 900_000);
 });
 

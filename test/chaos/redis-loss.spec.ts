@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { waitFor } from '../support/env.js';
-import { ChaosPlatform, CLEAN, FULL, record, sleep, verdict } from './platform.js';
+import { auditAndRecord, ChaosPlatform, FULL, sleep } from './platform.js';
 
 const QUEUED = FULL ? 30 : 6;
 const DURING_OUTAGE = FULL ? 6 : 2;
@@ -104,25 +104,22 @@ describe(`chaos: Redis lost and restarted (${FULL ? 'full' : 'reduced'} profile)
   }, 1_500_000);
 
   it('audit: one terminal state each, 2 versions with objects, no orphans, one charge each, balances = ledger', async () => {
-    const report = await p.audit();
-    expect(verdict(report)).toEqual(CLEAN);
-    expect(report.completed).toBe(report.jobs);
-    const metrics = await (await fetch(`${p.base}/metrics`)).text();
-    const recovered = metrics
-      .split('\n')
-      .filter((l) => l.startsWith('jobs_recovered_total{'))
-      .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
-    expect(metrics).toMatch(/job_recovery_seconds_count\{[^}]*cause="queue-lost"[^}]*\} [1-9]/);
-    expect(recovered).toBeGreaterThan(0);
-    record('Redis lost (no save) + AOF restart + out of memory', {
-      jobs: report.jobs,
-      faults: `2 Redis kills (1 empty restart, 1 AOF restart) and 1 maxmemory/noeviction phase during load, ${DURING_OUTAGE * 4} submissions while Redis was away or full`,
-      recovered,
-      lost: report.lost,
-      duplicated: report.duplicated,
-      retries: report.retries,
-      recoverSeconds: `re-queued in ${recoveries.map((r) => (r / 1000).toFixed(1)).join(' / ')} s`,
-      runSeconds: (Date.now() - began) / 1000,
+    await auditAndRecord(p, 'Redis lost (no save) + AOF restart + out of memory', {
+      began,
+      figures: async () => {
+        const metrics = await (await fetch(`${p.base}/metrics`)).text();
+        const recovered = metrics
+          .split('\n')
+          .filter((l) => l.startsWith('jobs_recovered_total{'))
+          .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+        expect(metrics).toMatch(/job_recovery_seconds_count\{[^}]*cause="queue-lost"[^}]*\} [1-9]/);
+        expect(recovered).toBeGreaterThan(0);
+        return {
+          faults: `2 Redis kills (1 empty restart, 1 AOF restart) and 1 maxmemory/noeviction phase during load, ${DURING_OUTAGE * 4} submissions while Redis was away or full`,
+          recovered,
+          recoverSeconds: `re-queued in ${recoveries.map((r) => (r / 1000).toFixed(1)).join(' / ')} s`,
+        };
+      },
     });
   }, 60_000);
 });

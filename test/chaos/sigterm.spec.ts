@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { waitFor } from '../support/env.js';
-import { ChaosPlatform, CLEAN, FULL, freePort, record, sleep, verdict, type App } from './platform.js';
+import { auditAndRecord, ChaosPlatform, FULL, freePort, sleep, type App } from './platform.js';
 
 const GRACE_MS = 10_000;
 /** Node's timers run late on a CPU-starved machine; the exit code (1 when the grace timer fires) is the strict check. */
@@ -220,19 +220,15 @@ describe(`chaos: SIGTERM of every app under load (${FULL ? 'full' : 'reduced'} p
   }, 900_000);
 
   it('audit: one terminal state each, 2 versions with objects, no orphans, one charge each, balances = ledger', async () => {
-    const report = await p.audit();
-    expect(verdict(report)).toEqual(CLEAN);
-    expect(report.completed).toBe(report.jobs);
-    const handedBack = p.apps.reduce((s, a) => s + a.log.filter((l) => l.includes('handed back to their queues')).length, 0);
-    record('SIGTERM of every app under load', {
-      jobs: report.jobs,
-      faults: `SIGTERM of ${exits.map((e) => `${e.name} (exit ${e.code}, ${(e.ms / 1000).toFixed(1)} s)`).join(', ')}; grace ${GRACE_MS / 1000} s; gateway: ${gatewayFigures.requests} requests during its shutdown, ${gatewayFigures.answered} answered (0 5xx), ${gatewayFigures.connectionErrors} connection errors (refused or reset: retried with their key), event stream closed`,
-      recovered: report.retries,
-      lost: report.lost,
-      duplicated: report.duplicated,
-      retries: report.retries,
-      recoverSeconds: `slowest exit ${(Math.max(...exits.map((e) => e.ms)) / 1000).toFixed(1)} s; ${handedBack} shutdowns handed jobs back`,
-      runSeconds: (Date.now() - began) / 1000,
+    await auditAndRecord(p, 'SIGTERM of every app under load', {
+      began,
+      figures: () => {
+        const handedBack = p.apps.reduce((s, a) => s + a.log.filter((l) => l.includes('handed back to their queues')).length, 0);
+        return {
+          faults: `SIGTERM of ${exits.map((e) => `${e.name} (exit ${e.code}, ${(e.ms / 1000).toFixed(1)} s)`).join(', ')}; grace ${GRACE_MS / 1000} s; gateway: ${gatewayFigures.requests} requests during its shutdown, ${gatewayFigures.answered} answered (0 5xx), ${gatewayFigures.connectionErrors} connection errors (refused or reset: retried with their key), event stream closed`,
+          recoverSeconds: `slowest exit ${(Math.max(...exits.map((e) => e.ms)) / 1000).toFixed(1)} s; ${handedBack} shutdowns handed jobs back`,
+        };
+      },
     });
   }, 60_000);
 });

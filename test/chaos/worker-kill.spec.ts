@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { waitFor } from '../support/env.js';
-import { ChaosPlatform, CLEAN, FULL, record, sleep, verdict, type App } from './platform.js';
+import { auditAndRecord, ChaosPlatform, FULL, sleep, type App } from './platform.js';
 
 const GEN_KILLS = FULL ? 8 : 2;
 const STEMS_KILLS = FULL ? 4 : 1;
@@ -134,20 +134,14 @@ describe(`chaos: kill -9 of workers and of the relay's process (${FULL ? 'full' 
   }, 900_000);
 
   it('audit: one terminal state each, 2 versions with objects, no orphans, one charge each, balances = ledger', async () => {
-    const report = await p.audit();
-    expect(verdict(report)).toEqual(CLEAN);
-    expect(report.completed).toBe(report.jobs);
-    const stalled = p.apps.filter((a) => a.log.some((l) => l.includes('lost its worker'))).length;
-    record('kill -9 workers + relay', {
-      jobs: report.jobs,
-      faults: `${GEN_KILLS} generation, ${STEMS_KILLS} stems, ${GATEWAY_KILLS} gateway kill -9`,
-      recovered: report.retries,
-      lost: report.lost,
-      duplicated: report.duplicated,
-      retries: report.retries,
-      recoverSeconds: `stems pickup ${stemsPickups.map((x) => (x / 1000).toFixed(1)).join('/') || 'n/a'} s; generation pickup max ${(Math.max(...pickups) / 1000).toFixed(1)} s, median ${(pickups.sort((a, b) => a - b)[Math.floor(pickups.length / 2)] / 1000).toFixed(1)} s`,
-      runSeconds: (Date.now() - began) / 1000,
+    await auditAndRecord(p, 'kill -9 workers + relay', {
+      began,
+      figures: () => ({
+        faults: `${GEN_KILLS} generation, ${STEMS_KILLS} stems, ${GATEWAY_KILLS} gateway kill -9`,
+        recoverSeconds: `stems pickup ${stemsPickups.map((x) => (x / 1000).toFixed(1)).join('/') || 'n/a'} s; generation pickup max ${(Math.max(...pickups) / 1000).toFixed(1)} s, median ${(pickups.sort((a, b) => a - b)[Math.floor(pickups.length / 2)] / 1000).toFixed(1)} s`,
+      }),
     });
+    const stalled = p.apps.filter((a) => a.log.some((l) => l.includes('lost its worker'))).length;
     expect(stalled).toBeGreaterThanOrEqual(0);
   }, 60_000);
 });

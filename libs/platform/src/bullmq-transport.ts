@@ -24,6 +24,16 @@ export interface BullMqTransportOptions {
 }
 
 /**
+ * How many times a job may lose its worker (lock expired: the process died, or was too busy to renew it) and
+ * still be delivered. Past it BullMQ fails the job itself, without running our handler — so Postgres would
+ * keep it `processing`, charged and never refunded, and the stale sweep skips it while BullMQ keeps the failed
+ * entry (7 days). The handlers bound the re-runs instead: every delivery claims the job (attempts + 1) and the
+ * one after `max_attempts` (≤ 3, jobs_max_attempts_check) fails and refunds it ('attempts-exhausted'). So this
+ * is above 3, with room for deaths between a delivery and its claim.
+ */
+export const MAX_STALLED_COUNT = 5;
+
+/**
  * Nest microservice transport over BullMQ: each `@MessagePattern('<job name>')` handler consumes the
  * jobs of that name. The payload is validated against the shared contract before the handler runs,
  * and the handler runs inside the job's correlation context.
@@ -47,7 +57,7 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
         // A dead worker's lock expires at most one lock period after its last renewal; the stalled check runs
         // every half period, so its jobs are back on the queue within 1.5 lock periods (not BullMQ's fixed 30 s).
         stalledInterval: Math.min(30_000, Math.round((this.options.lockDurationMs ?? 60_000) / 2)),
-        maxStalledCount: 2,
+        maxStalledCount: MAX_STALLED_COUNT,
         ...this.options.workerOptions,
       });
       worker.on('error', (error) => this.options.logger.error({ err: error, queue }, 'worker error'));
