@@ -102,13 +102,7 @@ export interface RenderedStems {
  * render (parallel.ts) renders disjoint sets in worker threads and masters their union with finishSong.
  */
 export function renderStems(ctx: SongContext, only: readonly LayerName[], timings?: StageTimings): RenderedStems {
-  let last = timings ? performance.now() : 0;
-  const mark = (stage: string): void => {
-    if (!timings) return;
-    const now = performance.now();
-    timings[stage] = (timings[stage] ?? 0) + (now - last);
-    last = now;
-  };
+  const mark = stageTimer(timings);
   const p = ctx.params;
   const rng = new Rng(ctx.renderSeed);
   const n = Math.round(p.durationSeconds * SR);
@@ -219,13 +213,7 @@ export function renderStems(ctx: SongContext, only: readonly LayerName[], timing
  * `onMixed` is told as the mix becomes final, block by block (masterAndMix).
  */
 export function finishSong(ctx: SongContext, layers: Record<LayerName, StereoBuffer>, timedLyrics: TimedLyricLine[], timings?: StageTimings, onMixed?: MixProgress): RenderedSong {
-  let last = timings ? performance.now() : 0;
-  const mark = (stage: string): void => {
-    if (!timings) return;
-    const now = performance.now();
-    timings[stage] = (timings[stage] ?? 0) + (now - last);
-    last = now;
-  };
+  const mark = stageTimer(timings);
   const p = ctx.params;
   const n = layers.drums.left.length;
   const master: MasterOptions = {
@@ -282,4 +270,15 @@ function centroidTilt(layers: Record<LayerName, StereoBuffer>, gains: Record<Lay
     else hi = mid;
   }
   return Math.round(((lo + hi) / 2) * 100) / 100;
+}
+
+/** Adds the time since the previous mark to `timings[stage]` (nothing when no timings are asked for). */
+function stageTimer(timings?: StageTimings): (stage: string) => void {
+  let last = timings ? performance.now() : 0;
+  return (stage) => {
+    if (!timings) return;
+    const now = performance.now();
+    timings[stage] = (timings[stage] ?? 0) + (now - last);
+    last = now;
+  };
 }
