@@ -427,13 +427,12 @@ export function record(experiment: string, figures: { jobs: number | string; fau
   const row = `| ${experiment} | ${PROFILE} | ${figures.jobs} | ${figures.faults} | ${figures.recovered} | ${figures.lost} | ${figures.duplicated} | ${figures.retries} | ${figures.recoverSeconds} | ${figures.runSeconds.toFixed(0)} |`;
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const lines = text.split('\n');
-  const at = lines.findIndex((l) => l.startsWith(`| ${experiment} |`));
+  const end = lines.findIndex((l) => l.startsWith('<!-- chaos-results-end -->'));
+  if (end < 0) throw new Error('bench/chaos.md has no <!-- chaos-results-end --> marker');
+  // Only the results table above the marker is ours: the notes below it quote reduced-profile rows by the same names.
+  const at = lines.slice(0, end).findIndex((l) => l.startsWith(`| ${experiment} |`));
   if (at >= 0) lines[at] = row;
-  else {
-    const end = lines.findIndex((l) => l.startsWith('<!-- chaos-results-end -->'));
-    if (end < 0) throw new Error('bench/chaos.md has no <!-- chaos-results-end --> marker');
-    lines.splice(end, 0, row);
-  }
+  else lines.splice(end, 0, row);
   writeFileSync(file, lines.join('\n'));
 }
 
