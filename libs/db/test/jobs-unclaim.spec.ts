@@ -23,12 +23,21 @@ describe('jobs: unclaim', () => {
     expect(await jobs.claim(t.db, id)).toMatchObject({ status: 'processing', attempts: 1 });
   });
 
-  it('a job between attempts (one failed) stays processing with the failed attempt counted', async () => {
+  it('a job between attempts (one failed) waits pending with the failed attempt still counted', async () => {
     const id = await newJob();
     await jobs.claim(t.db, id);
     await jobs.fail(t.db, id, { code: 'provider-unavailable', message: 'HTTP 503' }, false);
     expect(await jobs.claim(t.db, id)).toMatchObject({ attempts: 2 });
-    expect(await jobs.unclaim(t.db, id)).toMatchObject({ status: 'processing', attempts: 1 });
+    expect(await jobs.unclaim(t.db, id)).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+
+  it('a job the user retried waits pending, not processing, when its claim is given back', async () => {
+    const id = await newJob();
+    await jobs.claim(t.db, id);
+    await jobs.fail(t.db, id, { code: 'provider-unavailable', message: 'HTTP 503' }, true);
+    expect(await jobs.retry(t.db, id)).toMatchObject({ status: 'pending', attempts: 1 });
+    await jobs.claim(t.db, id);
+    expect(await jobs.unclaim(t.db, id)).toMatchObject({ status: 'pending', attempts: 1 });
   });
 
   it('changes nothing for a job that is submitted, cancelled or not claimed', async () => {

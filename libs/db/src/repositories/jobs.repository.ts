@@ -116,16 +116,16 @@ export class JobsRepository {
 
   /**
    * Gives back the attempt claim() took, for a job that could not start through no fault of its own (every
-   * provider's circuit breaker open) and goes back to its queue to wait: attempts - 1, and pending again when
-   * that leaves no attempt used (a job between attempts stays processing, as after a failed one). Only while
-   * the job is still processing and not submitted to a provider; undefined otherwise (cancelled meanwhile).
+   * provider's circuit breaker open) and goes back to its queue to wait: attempts - 1, and pending again, as
+   * the user sees it: waiting its turn, like a job a user retried (attempts earlier failures used stay counted).
+   * Only while the job is still processing and not submitted to a provider; undefined otherwise (cancelled meanwhile).
    */
   unclaim(db: Kysely<DB>, id: string): Promise<Job | undefined> {
     return db
       .updateTable('jobs')
       .set((eb) => ({
         attempts: eb('attempts', '-', 1),
-        status: sql<Job['status']>`case when attempts <= 1 then 'pending' else status end`,
+        status: 'pending',
       }))
       .where('id', '=', id)
       .where('status', '=', 'processing')
