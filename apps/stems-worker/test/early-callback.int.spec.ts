@@ -22,26 +22,13 @@ describe('a provider callback that arrives before the submit answer (simulated R
 
   beforeAll(async () => {
     sim = await startProviderSimulator({ stepMs: 120, warmAudio: true });
-    await h.start('early-callback', {
-      env: {
-        REPLICATE_API_BASE_URL: sim.url,
-        REPLICATE_API_TOKEN: sim.apiKey,
-        REPLICATE_WEBHOOK_SECRET: sim.replicateWebhookSecret,
-        FAL_QUEUE_BASE_URL: sim.url,
-        FAL_KEY: sim.apiKey,
-        FAL_DESCRIPTION_MODEL: 'fal-ai/sim-describer',
-        FAL_WEBHOOK_JWKS_URL: `${sim.url}/.well-known/jwks.json`,
-        PROVIDER_CALLBACK_SECRET: 'provider-callback-secret-for-tests-0123456789',
-        PROVIDER_CALLBACK_BASE_URL: 'http://127.0.0.1:9',
-        PROVIDER_ALLOW_PRIVATE_HOSTS: '127.0.0.1/32',
-        PROVIDER_POLL_BASE_MS: '600000',
-        PROVIDER_POLL_MAX_MS: '600000',
-        // The submit call waits for our answer to its callback: generous, so a busy gateway does not look like a dead provider.
-        PROVIDER_HTTP_TIMEOUT_MS: '15000',
-        PROVIDER_DOWNLOAD_TIMEOUT_MS: '10000',
-        PROVIDER_BREAKER_FAILURES: '50',
-      },
-      workerEnv: (gatewayUrl) => ({ PROVIDER_CALLBACK_BASE_URL: gatewayUrl }),
+    await h.startWithSimulator('early-callback', sim, {
+      PROVIDER_CALLBACK_BASE_URL: 'http://127.0.0.1:9',
+      PROVIDER_POLL_BASE_MS: '600000',
+      PROVIDER_POLL_MAX_MS: '600000',
+      // The submit call waits for our answer to its callback: generous, so a busy gateway does not look like a dead provider.
+      PROVIDER_HTTP_TIMEOUT_MS: '15000',
+      PROVIDER_BREAKER_FAILURES: '50',
     });
   }, 180_000);
   afterEach(() => {
@@ -58,16 +45,12 @@ describe('a provider callback that arrives before the submit answer (simulated R
       return job && ['completed', 'failed', 'cancelled'].includes(job.status) ? job : undefined;
     }, `job ${id} to settle before its first poll`, WAIT_MS);
 
-  /** The job's credit lines: its charge at submission (plan prices decide; none on a free kind), any refund. */
-  const ledgerOf = async (jobId: string) =>
-    (await h.t.db.selectFrom('credit_transactions').select(['reason', 'amount']).where('job_id', '=', jobId).execute()).map((l) => [l.reason === 'refund' ? 'refund' : 'debit', Number(l.amount)]);
-
   /** After the early continuation and its re-run have both had time to land, nothing moved: one completion, one charge. */
   const expectCompletedOnce = async (job: Job, charged: Array<Array<string | number>>) => {
     await new Promise((r) => setTimeout(r, 1500));
     expect((await h.jobs.findById(h.t.db, job.id))!.completed_at).toEqual(job.completed_at);
     expect(charged.length).toBeLessThanOrEqual(1);
-    expect(await ledgerOf(job.id)).toEqual(charged);
+    expect(await h.ledgerOf(job.id)).toEqual(charged);
   };
 
   it('replicate_demucs: the early signed callback finishes the job, once, with its five stems', async () => {
@@ -75,7 +58,7 @@ describe('a provider callback that arrives before the submit answer (simulated R
     sim.faults.callbacks = 'early';
     const res = await h.call('POST', `/v1/tracks/${track.id}/stems`, h.alice.token, { mode: 'replicate_demucs' });
     expect(res.status).toBe(202);
-    const charged = await ledgerOf(res.body.id);
+    const charged = await h.ledgerOf(res.body.id);
     const job = await settledByCallback(res.body.id);
     expect(job).toMatchObject({ status: 'completed', provider: 'replicate' });
 
@@ -98,7 +81,7 @@ describe('a provider callback that arrives before the submit answer (simulated R
     sim.faults.callbacks = 'early';
     const res = await h.call('POST', '/v1/descriptions', h.alice.token, { track_id: track.id, provider: 'fal' });
     expect(res.status).toBe(202);
-    const charged = await ledgerOf(res.body.id);
+    const charged = await h.ledgerOf(res.body.id);
     const job = await settledByCallback(res.body.id);
     expect(job).toMatchObject({ status: 'completed', provider: 'fal' });
 

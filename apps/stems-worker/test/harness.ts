@@ -9,9 +9,14 @@ import { createGateway, type Gateway } from '../../api-gateway/src/bootstrap.js'
 import { GatewayConfig } from '../../api-gateway/src/config.js';
 import { startStemsWorker, StemsWorkerConfig } from '../src/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import type { ProviderSimulator } from '../../../test/simulators/provider-simulator.js';
 import { serviceEnv, waitFor } from '../../../test/support/env.js';
 
 export interface User { token: string; id: string }
+
+export const PROVIDER_CALLBACK_SECRET = 'provider-callback-secret-for-tests-0123456789';
+/** The simulator answers any fal model id; this one is the description model the tests configure. */
+export const SIMULATED_FAL_MODEL = 'fal-ai/sim-describer';
 
 export class Harness {
   t!: TestDatabase;
@@ -41,6 +46,27 @@ export class Harness {
     this.alice = await this.signup(`alice-${prefix}@example.com`);
     this.bob = await this.signup(`bob-${prefix}@example.com`);
     for (const user of [this.alice, this.bob]) await new CreditsRepository().adjust(this.t.db, user.id, 100, 'test setup');
+  }
+
+  /**
+   * start() against the provider simulator: Replicate and fal pointed at it with its credentials, result files
+   * from loopback allowed, and the worker's callbacks sent to this gateway. `env` holds the test's timings.
+   */
+  startWithSimulator(prefix: string, sim: ProviderSimulator, env: Record<string, string>): Promise<void> {
+    const providerEnv = {
+      REPLICATE_API_BASE_URL: sim.url,
+      REPLICATE_API_TOKEN: sim.apiKey,
+      REPLICATE_WEBHOOK_SECRET: sim.replicateWebhookSecret,
+      FAL_QUEUE_BASE_URL: sim.url,
+      FAL_KEY: sim.apiKey,
+      FAL_DESCRIPTION_MODEL: SIMULATED_FAL_MODEL,
+      FAL_WEBHOOK_JWKS_URL: `${sim.url}/.well-known/jwks.json`,
+      PROVIDER_CALLBACK_SECRET: PROVIDER_CALLBACK_SECRET,
+      PROVIDER_ALLOW_PRIVATE_HOSTS: '127.0.0.1/32',
+      PROVIDER_HTTP_TIMEOUT_MS: '10000',
+      PROVIDER_DOWNLOAD_TIMEOUT_MS: '10000',
+    };
+    return this.start(prefix, { env: { ...providerEnv, ...env }, workerEnv: (gatewayUrl) => ({ PROVIDER_CALLBACK_BASE_URL: gatewayUrl }) });
   }
 
   async stop(): Promise<void> {
@@ -83,6 +109,12 @@ export class Harness {
       const job = await this.jobs.findById(this.t.db, id);
       return job && ['completed', 'failed', 'cancelled'].includes(job.status) ? job : undefined;
     }, `job ${id} to settle`, 120_000);
+  }
+
+  /** A job's credit lines as [debit|refund, amount]: its charge at submission (plan prices decide), any refund. */
+  async ledgerOf(jobId: string): Promise<Array<[string, number]>> {
+    const lines = await this.t.db.selectFrom('credit_transactions').select(['reason', 'amount']).where('job_id', '=', jobId).execute();
+    return lines.map((l) => [l.reason === 'refund' ? 'refund' : 'debit', Number(l.amount)]);
   }
 
   async jobCount(): Promise<number> {

@@ -14,20 +14,7 @@ describe('provider task timeout (simulated Replicate that never finishes)', () =
   beforeAll(async () => {
     // One status step per minute: the prediction stays "starting" for the whole test.
     sim = await startProviderSimulator({ stepMs: 60_000 });
-    await h.start('provider-timeout', {
-      env: {
-        REPLICATE_API_BASE_URL: sim.url,
-        REPLICATE_API_TOKEN: sim.apiKey,
-        REPLICATE_WEBHOOK_SECRET: sim.replicateWebhookSecret,
-        PROVIDER_CALLBACK_SECRET: 'provider-callback-secret-for-tests-0123456789',
-        PROVIDER_ALLOW_PRIVATE_HOSTS: '127.0.0.1/32',
-        PROVIDER_POLL_BASE_MS: '100',
-        PROVIDER_POLL_MAX_MS: '400',
-        PROVIDER_HTTP_TIMEOUT_MS: '10000',
-        PROVIDER_TASK_TIMEOUT_MS: '4000',
-      },
-      workerEnv: (gatewayUrl) => ({ PROVIDER_CALLBACK_BASE_URL: gatewayUrl }),
-    });
+    await h.startWithSimulator('provider-timeout', sim, { PROVIDER_POLL_BASE_MS: '100', PROVIDER_POLL_MAX_MS: '400', PROVIDER_TASK_TIMEOUT_MS: '4000' });
   }, 180_000);
   afterAll(async () => {
     await h.stop();
@@ -42,8 +29,8 @@ describe('provider task timeout (simulated Replicate that never finishes)', () =
     const job = await h.settled(res.body.id);
     expect(job).toMatchObject({ status: 'failed', provider: 'replicate', error: { code: 'provider-timeout' } });
     expect(sim.faults.queryStatus?.times).toBe(0); // the 429s were met and waited out
-    const ledger = (await h.t.db.selectFrom('credit_transactions').select(['reason', 'amount']).where('job_id', '=', job.id).execute()).map((l) => Number(l.amount));
-    expect(ledger.reduce((a, b) => a + b, 0)).toBe(0); // whatever was charged came back
+    const ledger = await h.ledgerOf(job.id);
+    expect(ledger.reduce((sum, [, amount]) => sum + amount, 0)).toBe(0); // whatever was charged came back
     expect(await h.t.db.selectFrom('track_stems').select('id').where('track_id', '=', track.id).execute()).toHaveLength(0);
   }, 240_000);
 });

@@ -4,7 +4,7 @@ import { CallbackLogsRepository } from '@muse/db';
 import { signStandardWebhook, SunoClient } from '@muse/providers';
 import { startProviderSimulator, type ProviderSimulator } from '../../../test/simulators/provider-simulator.js';
 import { waitFor } from '../../../test/support/env.js';
-import { Harness } from './harness.js';
+import { Harness, PROVIDER_CALLBACK_SECRET } from './harness.js';
 
 /**
  * The audio worker's provider paths, over HTTP, against the provider simulator: stems at Replicate
@@ -16,36 +16,22 @@ describe('audio worker provider paths (simulated providers)', () => {
   const h = new Harness();
   let sim: ProviderSimulator;
   const logs = new CallbackLogsRepository();
-  const SECRET = 'provider-callback-secret-for-tests-0123456789';
-  const FAL_MODEL = 'fal-ai/sim-describer';
 
   beforeAll(async () => {
     // Result files rendered before listening: rendering on first request would stall the simulator.
     sim = await startProviderSimulator({ stepMs: 120, warmAudio: true });
-    const providerEnv = {
-      REPLICATE_API_BASE_URL: sim.url,
-      REPLICATE_API_TOKEN: sim.apiKey,
-      REPLICATE_WEBHOOK_SECRET: sim.replicateWebhookSecret,
-      FAL_QUEUE_BASE_URL: sim.url,
-      FAL_KEY: sim.apiKey,
-      FAL_DESCRIPTION_MODEL: FAL_MODEL,
-      FAL_WEBHOOK_JWKS_URL: `${sim.url}/.well-known/jwks.json`,
-      PROVIDER_CALLBACK_SECRET: SECRET,
+    await h.startWithSimulator('audio-providers', sim, {
       SUNO_API_BASE_URL: sim.url,
       SUNO_API_KEY: sim.apiKey,
       MUREKA_API_BASE_URL: sim.url,
       MUREKA_API_KEY: sim.apiKey,
       // The gateway only needs to know Suno can call back; the worker gets the gateway's real URL.
       PROVIDER_CALLBACK_BASE_URL: 'http://127.0.0.1:9',
-      PROVIDER_ALLOW_PRIVATE_HOSTS: '127.0.0.1/32',
       PROVIDER_POLL_BASE_MS: '150',
       PROVIDER_POLL_MAX_MS: '500',
-      PROVIDER_HTTP_TIMEOUT_MS: '10000',
-      PROVIDER_DOWNLOAD_TIMEOUT_MS: '10000',
       PROVIDER_TASK_TIMEOUT_MS: '60000',
       PROVIDER_BREAKER_FAILURES: '50',
-    };
-    await h.start('audio-providers', { env: providerEnv, workerEnv: (gatewayUrl) => ({ PROVIDER_CALLBACK_BASE_URL: gatewayUrl }) });
+    });
   }, 180_000);
   afterEach(() => {
     sim.faults = {};
@@ -145,7 +131,7 @@ describe('audio worker provider paths (simulated providers)', () => {
     expect((await post(`job=${jobId}&token=${'x'.repeat(43)}`)).status).toBe(401);
     // The right URL token but no valid Replicate signature (or one made with another key): still refused.
     const { callbackUrl } = await import('@muse/providers');
-    const url = new URL(callbackUrl(h.base, SECRET, 'replicate', jobId));
+    const url = new URL(callbackUrl(h.base, PROVIDER_CALLBACK_SECRET, 'replicate', jobId));
     expect((await post(url.searchParams.toString())).status).toBe(401);
     const ts = Math.floor(Date.now() / 1000);
     const wrongKey = `whsec_${Buffer.from('not-the-replicate-secret').toString('base64')}`;
