@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { scanMp3Frames } from '@muse/audio-engine';
 import { signFalWebhook } from '@muse/providers';
 import { simAudio, wordsOf } from './sim-audio.js';
 
@@ -27,6 +28,19 @@ export interface KindTask {
   audioId: string;
   queries: number;
 }
+
+/** A file uploaded to Mureka (/v1/files/upload), kept whole so tests can compare it with what was sent. */
+export interface SimUpload {
+  bytes: number;
+  purpose: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** Upload purposes whose files steer a generation: Mureka takes them as mp3 or m4a only. */
+const STEERING_PURPOSES = new Set(['reference', 'instrumental', 'vocal', 'melody']);
+const MP3_OR_M4A = new Set(['audio/mpeg', 'audio/mp3', 'audio/mp4', 'audio/m4a', 'audio/x-m4a']);
 
 /** What the core simulator lends this module. */
 export interface KindsContext {
@@ -61,7 +75,7 @@ const SUNO_WAV_STEPS = ['PENDING', 'SUCCESS'] as const;
 
 export function createKinds(ctx: KindsContext) {
   const kindTasks = new Map<string, KindTask>();
-  const uploads = new Map<string, { bytes: number; purpose: string; filename: string }>();
+  const uploads = new Map<string, SimUpload>();
   const falKeys = generateKeyPairSync('ed25519');
   const falJwks = { keys: [{ ...(falKeys.publicKey.export({ format: 'jwk' }) as Record<string, string>), kid: 'sim' }] };
   let lastFalWebhook: { url: string; headers: Record<string, string>; body: string } | undefined;
@@ -358,8 +372,11 @@ export function createKinds(ctx: KindsContext) {
       const purpose = form.fields.purpose;
       if (!purpose || !['audio', 'reference', 'vocal', 'melody', 'instrumental', 'voice', 'remix', 'soundtrack'].includes(purpose)) return err(400, 'purpose is invalid'), true;
       if (!form.file.type.startsWith('audio/') || form.file.data.length < 64) return err(400, 'the file is not supported audio'), true;
+      if (STEERING_PURPOSES.has(purpose) && (!MP3_OR_M4A.has(form.file.type) || (/^audio\/mp(eg|3)$/.test(form.file.type) && !isMp3(form.file.data)))) {
+        return err(400, `files for purpose ${purpose} must be mp3 or m4a audio`), true;
+      }
       const id = String(Date.now()) + String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
-      uploads.set(id, { bytes: form.file.data.length, purpose, filename: form.file.filename });
+      uploads.set(id, { bytes: form.file.data.length, purpose, filename: form.file.filename, contentType: form.file.type, data: form.file.data });
       j(res, 200, { id, bytes: form.file.data.length, created_at: Math.floor(Date.now() / 1000), filename: form.file.filename, purpose });
       return true;
     }
@@ -527,4 +544,13 @@ export function createKinds(ctx: KindsContext) {
       return res.status;
     },
   };
+}
+
+/** Whether the bytes are an MP3 stream (every frame header valid), as Mureka's upload check reads them. */
+function isMp3(bytes: Buffer): boolean {
+  try {
+    return scanMp3Frames(bytes).frames > 0;
+  } catch {
+    return false;
+  }
 }

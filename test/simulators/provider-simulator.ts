@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateVariant } from '@muse/audio-engine';
+import { generateVariant, isWav, probeWav, scanMp3Frames } from '@muse/audio-engine';
 import { signStandardWebhook } from '@muse/providers';
-import { createKinds, type KindTask } from './provider-kinds.js';
+import { createKinds, type KindTask, type SimUpload } from './provider-kinds.js';
 import { warmSimAudio } from './sim-audio.js';
 
 /*
  * A local stand-in for the external music providers, speaking their published HTTP contracts
  * (see libs/providers/src/suno.ts and mureka.ts for the sources): Suno-compatible
- * /api/v1/generate + record-info + callbacks, and Mureka /v1/song|instrumental/generate + query +
- * /v1/lyrics/generate. Tasks advance through the providers' real status sequences on a clock
+ * /api/v1/generate and /upload-cover (it downloads uploadUrl) + record-info + callbacks, and Mureka
+ * /v1/song|instrumental/generate (reference_id / instrumental_id must name an upload of that purpose) +
+ * query + /v1/lyrics/generate. Tasks advance through the providers' real status sequences on a clock
  * (`stepMs` per status), results are real MP3/JPEG files served by the simulator itself, and
  * fault switches reproduce what providers really do. The follow-up kinds (Suno extend, replace-section,
  * lyrics, vocal removal, WAV, timestamped lyrics, personas; Mureka lyrics extend, upload, recognition;
@@ -54,6 +55,10 @@ export interface SimTask {
   title: string;
   model: string;
   queries: number;
+  /** Suno upload-cover: the audio fetched from uploadUrl when the task was submitted. */
+  upload?: { url: string; bytes: number; durationSeconds: number };
+  /** Mureka: the uploaded file the generation was steered by (reference_id / instrumental_id). */
+  referenceId?: string;
 }
 
 export interface ProviderSimulator {
@@ -73,7 +78,7 @@ export interface ProviderSimulator {
   /** Lyrics, vocal-removal and WAV tasks (Suno), by task id. */
   kindTasks: Map<string, KindTask>;
   /** Files uploaded to Mureka (/v1/files/upload), by id. */
-  uploads: Map<string, { bytes: number; purpose: string; filename: string }>;
+  uploads: Map<string, SimUpload>;
   /** Calls per follow-up endpoint path (extend, lyrics, files/upload, …). */
   kindCalls: Record<string, number>;
   /** fal's JWKS as this simulator signs (also served at `${url}/.well-known/jwks.json`). */
@@ -288,14 +293,36 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
   sim.falJwks = kinds.falJwks;
   sim.replayLastFalWebhook = kinds.replayLastFalWebhook;
 
+  /** What Suno does with an uploadUrl: downloads it and reads it as audio. A string is why it could not. */
+  const fetchUpload = async (uploadUrl: string): Promise<{ bytes: number; durationSeconds: number } | string> => {
+    try {
+      const res = await fetch(uploadUrl, { signal: AbortSignal.timeout(10_000) });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      if (!res.ok) return `HTTP ${res.status}`;
+      return { bytes: bytes.length, durationSeconds: isWav(bytes) ? probeWav(bytes).durationSeconds : scanMp3Frames(bytes).durationSeconds };
+    } catch (error) {
+      return error instanceof RangeError ? `not audio (${error.message})` : (error as Error).message;
+    }
+  };
+
   const handleSuno = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (req.headers.authorization !== `Bearer ${apiKey}`) return json(res, 200, { code: 401, msg: 'You do not have access permissions', data: null });
-    if (req.method === 'POST' && url.pathname === '/api/v1/generate') {
+    // upload-cover takes generate's fields plus uploadUrl, and is a generation task from there on.
+    const cover = url.pathname === '/api/v1/generate/upload-cover';
+    if (req.method === 'POST' && (url.pathname === '/api/v1/generate' || cover)) {
       sim.generateCalls.suno++;
       if (submitFault(res, 'suno')) return;
       const body = await readJson(req);
       const bad = (msg: string) => json(res, 200, { code: 400, msg, data: null });
       if (!body) return bad('body must be JSON');
+      let upload: SimTask['upload'];
+      if (cover) {
+        if (typeof body.uploadUrl !== 'string' || !/^https?:\/\//.test(body.uploadUrl)) return bad('uploadUrl is required');
+        const fetched = await fetchUpload(body.uploadUrl);
+        if (typeof fetched === 'string') return bad(`File fetch failed: ${fetched}`);
+        if (fetched.durationSeconds > 8 * 60) return bad('the uploaded audio must not exceed 8 minutes');
+        upload = { url: body.uploadUrl, ...fetched };
+      }
       if (typeof body.customMode !== 'boolean' || typeof body.instrumental !== 'boolean') return bad('customMode and instrumental are required');
       if (typeof body.model !== 'string' || !SUNO_MODELS.has(body.model)) return bad('model is invalid');
       if (typeof body.callBackUrl !== 'string' || !body.callBackUrl) return bad('callBackUrl is required');
@@ -307,7 +334,7 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
         if (!prompt) return bad('prompt is required');
         if (prompt.length > 500) return json(res, 200, { code: 413, msg: 'Theme or prompt too long', data: null });
       }
-      const task: SimTask = { id: randomUUID().replaceAll('-', ''), provider: 'suno', kind: 'song', createdAt: Date.now(), callBackUrl: body.callBackUrl, sensitive: prompt.includes(SENSITIVE_WORD) || String(body.style ?? '').includes(SENSITIVE_WORD), fail: sim.faults.failTasks === true, title: String(body.title ?? 'Simulated Song'), model: body.model, queries: 0 };
+      const task: SimTask = { id: randomUUID().replaceAll('-', ''), provider: 'suno', kind: 'song', createdAt: Date.now(), callBackUrl: body.callBackUrl, sensitive: prompt.includes(SENSITIVE_WORD) || String(body.style ?? '').includes(SENSITIVE_WORD), fail: sim.faults.failTasks === true, title: String(body.title ?? 'Simulated Song'), model: body.model, queries: 0, ...(upload ? { upload } : {}) };
       sim.tasks.set(task.id, task);
       if (sim.faults.callbacks === 'early') {
         // A provider faster than its own HTTP answer: the result exists, and is announced, before the caller knows the task id.
@@ -361,10 +388,19 @@ export async function startProviderSimulator(options: { stepMs?: number; apiKey?
       const body = await readJson(req);
       if (!body || typeof body.model !== 'string') return json(res, 400, { error: { message: 'model is required' } });
       if (gen[1] === 'song' && (typeof body.lyrics !== 'string' || !body.lyrics)) return json(res, 400, { error: { message: 'lyrics is required' } });
-      if (gen[1] === 'instrumental' && (typeof body.prompt !== 'string' || !body.prompt)) return json(res, 400, { error: { message: 'prompt is required' } });
+      // A song takes at most one of prompt, reference_id, vocal_id and melody_id; an instrumental exactly one of prompt and instrumental_id.
+      const steering = (gen[1] === 'song' ? ['prompt', 'reference_id', 'vocal_id', 'melody_id'] : ['prompt', 'instrumental_id']).filter((k) => body[k] !== undefined);
+      if (steering.length > 1) return json(res, 400, { error: { message: `${steering.join(', ')} cannot be used together` } });
+      if (gen[1] === 'instrumental' && steering.length === 0) return json(res, 400, { error: { message: 'prompt or instrumental_id is required' } });
+      if (body.prompt !== undefined && (typeof body.prompt !== 'string' || !body.prompt)) return json(res, 400, { error: { message: 'prompt is invalid' } });
+      const idField = gen[1] === 'song' ? 'reference_id' : 'instrumental_id';
+      const referenceId = body[idField];
+      if (referenceId !== undefined && (typeof referenceId !== 'string' || sim.uploads.get(referenceId)?.purpose !== (gen[1] === 'song' ? 'reference' : 'instrumental'))) {
+        return json(res, 400, { error: { message: `${idField} is invalid` } });
+      }
       const text = `${body.lyrics ?? ''} ${body.prompt ?? ''}`;
       if (text.includes(SENSITIVE_WORD)) return json(res, 400, { error: { message: 'The content violates the content policy' } });
-      const task: SimTask = { id: String(Date.now()) + Math.floor(Math.random() * 1e6), provider: 'mureka', kind: gen[1] as 'song', createdAt: Date.now(), sensitive: text.includes(SENSITIVE_WORD), fail: sim.faults.failTasks === true, title: 'Simulated Song', model: body.model === 'auto' ? 'mureka-7.5' : body.model, queries: 0 };
+      const task: SimTask = { id: String(Date.now()) + Math.floor(Math.random() * 1e6), provider: 'mureka', kind: gen[1] as 'song', createdAt: Date.now(), sensitive: text.includes(SENSITIVE_WORD), fail: sim.faults.failTasks === true, title: 'Simulated Song', model: body.model === 'auto' ? 'mureka-7.5' : body.model, queries: 0, ...(typeof referenceId === 'string' ? { referenceId } : {}) };
       sim.tasks.set(task.id, task);
       return json(res, 200, { id: task.id, created_at: Math.floor(task.createdAt / 1000), model: task.model, status: 'preparing' });
     }

@@ -1,7 +1,7 @@
 // Shared set-up of the audio worker's end-to-end tests: a fresh database, the real gateway over
 // HTTP and the stems worker in process, two users, and engine-made tracks as the generation worker leaves them.
 import { expect } from '@jest/globals';
-import { ENGINE_NAME, ENGINE_VERSION, generateVariant, type SongRequest } from '@muse/audio-engine';
+import { ENGINE_NAME, ENGINE_VERSION, generateVariant, type ReferenceTraits, type SongRequest } from '@muse/audio-engine';
 import { AccountsRepository, Bucket, CreditsRepository, JobsRepository, trackObjectKey, TracksRepository, type Job } from '@muse/db';
 import { loadConfig, type WorkerService } from '@muse/platform';
 import { StorageService } from '@muse/storage';
@@ -95,12 +95,12 @@ export class Harness {
   }
 
   /** What the generation worker's local provider leaves behind: a track, its version (engine metadata) and the MP3. */
-  async engineTrack(userId: string, prompt: string, seconds = 6, seed = 11) {
-    const request: SongRequest = { prompt, title: 'Test Song', durationSeconds: seconds, seed };
+  async engineTrack(userId: string, prompt: string, seconds = 6, seed = 11, reference?: Required<ReferenceTraits>) {
+    const request: SongRequest = { prompt, title: 'Test Song', durationSeconds: seconds, seed, ...(reference ? { reference } : {}) };
     const track = await this.tracks.insert(this.t.db, { user_id: userId, prompt, title: 'Test Song', metadata: JSON.stringify({ instrumental: false }) });
     const variant = generateVariant(request, 0);
     const put = await this.storage.put(Bucket.Tracks, trackObjectKey(userId, track.id, 'audio.mp3', 0), variant.mp3, 'audio/mpeg');
-    await this.tracks.saveGeneration(this.t.db, track.id, [{ variantIndex: 0, audioUrl: put.url, coverUrl: 'http://example.invalid/cover.jpg', durationSeconds: variant.durationSeconds, lyrics: null, metadata: { engine: ENGINE_NAME, engine_version: ENGINE_VERSION, params: variant.params } }], { hasVocals: variant.params.hasVocals, modelName: 'engine', title: 'Test Song' });
+    await this.tracks.saveGeneration(this.t.db, track.id, [{ variantIndex: 0, audioUrl: put.url, coverUrl: 'http://example.invalid/cover.jpg', durationSeconds: variant.durationSeconds, lyrics: null, metadata: { engine: ENGINE_NAME, engine_version: ENGINE_VERSION, params: variant.params, ...(reference ? { reference_tempo_bpm: reference.tempoBpm, reference_key: reference.key, reference_mode: reference.mode } : {}) } }], { hasVocals: variant.params.hasVocals, modelName: 'engine', title: 'Test Song' });
     return { track, mp3: variant.mp3, params: variant.params, audioUrl: put.url };
   }
 

@@ -50,6 +50,15 @@ describe('stems: gateway → queue → stems worker', () => {
     expect((await h.jobs.findById(h.t.db, job.id))!.result).toEqual(job.result);
   });
 
+  it('splits a song rendered to a reference\'s tempo and key exactly too (its version records them)', async () => {
+    const { track, params } = await h.engineTrack(h.alice.id, 'dreamy ambient pads', 6, 11, { tempoBpm: 131.6, key: 'E', mode: 'minor' });
+    expect(params).toMatchObject({ tempoBpm: 132, key: 'E', mode: 'minor' });
+    const res = await h.call('POST', `/v1/tracks/${track.id}/stems`, h.alice.token, {});
+    expect(res.status).toBe(202);
+    const job = await h.settled(res.body.id);
+    expect(job).toMatchObject({ status: 'completed', result: { method: 'engine-render' } });
+  });
+
   it('separates other audio with the DSP separator (a track whose audio the engine cannot reproduce)', async () => {
     const { track } = await h.engineTrack(h.alice.id, 'slow acoustic folk ballad with a gentle voice');
     // Renamed after generation: the engine would now render a different song, so the stored audio is "any audio".

@@ -2,9 +2,9 @@
 export const ENGINE_NAME = 'muse-local-engine';
 export const ENGINE_VERSION = '1.0.0';
 
-export type { LayerName, PersonaVoice, RenderedSong, SongParams, SongRequest, StereoBuffer, TimedLyricLine, TimeSignature } from './types.js';
+export type { LayerName, PersonaVoice, ReferenceTraits, RenderedSong, SongParams, SongRequest, StereoBuffer, TimedLyricLine, TimeSignature } from './types.js';
 export { LAYER_NAMES, SAMPLE_RATE } from './types.js';
-export { deriveSongParams, validateDuration, MIN_DURATION_SECONDS, MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS } from './params.js';
+export { deriveSongParams, referenceApplied, validateDuration, MIN_DURATION_SECONDS, MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS } from './params.js';
 export { renderSong } from './render.js';
 export type { StageTimings } from './render.js';
 export { encodeMp3, Mp3StreamEncoder, MP3_ENCODER } from './mp3-encode.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { deriveSongParams, validateDuration } from './params.js';
+import { deriveSongParams, referenceApplied, validateDuration } from './params.js';
 
 describe('deriveSongParams', () => {
   it('is deterministic for the same request and variant', () => {
@@ -41,6 +41,27 @@ describe('deriveSongParams', () => {
     expect(p.tempoBpm).toBe(96);
     expect(p.timeSignature).toBe('3/4');
     expect(deriveSongParams({ prompt: 'folk tune in 6/8, key of D', seed: 1 }, 0)).toMatchObject({ key: 'D', timeSignature: '6/8' });
+  });
+
+  it('takes tempo and key from a reference unless the prompt names its own', () => {
+    const plain = { prompt: 'dreamy ambient pads', seed: 4 };
+    const reference = { tempoBpm: 131.6, key: 'E', mode: 'minor' as const };
+    for (const variant of [0, 1]) {
+      const p = deriveSongParams({ ...plain, reference }, variant);
+      expect(p).toMatchObject({ tempoBpm: 132, key: 'E', mode: 'minor' });
+      // Only tempo and key move: the song's character is the prompt's.
+      const without = deriveSongParams(plain, variant);
+      expect(without.tempoBpm).toBeLessThan(100);
+      expect({ ...p, tempoBpm: 0, key: '', mode: '', scale: '', chordProgression: [] }).toEqual({ ...without, tempoBpm: 0, key: '', mode: '', scale: '', chordProgression: [] });
+    }
+    expect(deriveSongParams({ prompt: 'dreamy ambient pads at 90 bpm in key of D major', seed: 4, reference }, 0)).toMatchObject({ tempoBpm: 90, key: 'D', mode: 'major' });
+    expect(deriveSongParams({ ...plain, reference: { tempoBpm: 400 } }, 0).tempoBpm).toBe(220);
+    expect(deriveSongParams({ ...plain, reference: { key: 'A#' } }, 0).key).toBe('Bb');
+    expect(referenceApplied({ ...plain, reference })).toEqual({ tempo: true, key: true });
+    expect(referenceApplied({ prompt: 'pads at 90 bpm in key of D major', reference })).toEqual({ tempo: false, key: false });
+    expect(referenceApplied({ ...plain, reference: { tempoBpm: 100 } })).toEqual({ tempo: true, key: false });
+    expect(() => deriveSongParams({ ...plain, reference: { tempoBpm: Number.NaN } }, 0)).toThrow(RangeError);
+    expect(() => deriveSongParams({ ...plain, reference: { key: 'H' } }, 0)).toThrow(RangeError);
   });
 
   it('does not mistake ordinary words for keys', () => {

@@ -6,7 +6,7 @@ import {
 import type { BassStyle, ChordStyle, DrumGroove, GenreProfile, MoodProfile } from './styles.js';
 import { chordName, colorChord, parsePitchClass, parseRoman, pitchClassName } from './theory.js';
 import type { Chord, ScaleName } from './theory.js';
-import type { PersonaVoice, SongParams, SongRequest, TimeSignature } from './types.js';
+import type { PersonaVoice, ReferenceTraits, SongParams, SongRequest, TimeSignature } from './types.js';
 
 export const MIN_DURATION_SECONDS = 5;
 export const MAX_DURATION_SECONDS = 240;
@@ -124,6 +124,40 @@ function parseExplicitKey(original: string): { tonic: number; mode?: 'major' | '
   return undefined;
 }
 
+/** The words a request's musical choices are read from, as written. */
+function requestText(req: SongRequest): string {
+  return `${req.prompt ?? ''} ${(req.styleTags ?? []).join(' ')} ${req.genre ?? ''} ${req.mood ?? ''}`;
+}
+
+function explicitBpm(lowerCased: string): RegExpExecArray | null {
+  return /(\d{2,3}(?:\.\d+)?)\s*bpm/.exec(lowerCased);
+}
+
+/** Which of a request's reference traits the song takes: those the prompt does not name itself. */
+export function referenceApplied(req: SongRequest): { tempo: boolean; key: boolean } {
+  const text = requestText(req);
+  return {
+    tempo: req.reference?.tempoBpm !== undefined && !explicitBpm(text.toLowerCase()),
+    key: req.reference?.key !== undefined && !parseExplicitKey(text),
+  };
+}
+
+/** A reference's traits, checked: a tempo that is not a number or a key that is not a pitch class is a caller's bug. */
+function validateReference(ref: ReferenceTraits | undefined): { tempoBpm?: number; key?: { tonic: number; mode?: 'major' | 'minor' } } {
+  if (!ref) return {};
+  if (ref.tempoBpm !== undefined && (typeof ref.tempoBpm !== 'number' || !Number.isFinite(ref.tempoBpm) || ref.tempoBpm <= 0)) {
+    throw new RangeError(`reference.tempoBpm must be a positive number, got ${String(ref.tempoBpm)}`);
+  }
+  if (ref.mode !== undefined && ref.mode !== 'major' && ref.mode !== 'minor') throw new RangeError(`reference.mode must be major or minor, got ${String(ref.mode)}`);
+  let key: { tonic: number; mode?: 'major' | 'minor' } | undefined;
+  if (ref.key !== undefined) {
+    const tonic = typeof ref.key === 'string' ? parsePitchClass(ref.key) : undefined;
+    if (tonic === undefined) throw new RangeError(`reference.key must be a pitch class such as C# or Eb, got ${String(ref.key)}`);
+    key = ref.mode ? { tonic, mode: ref.mode } : { tonic };
+  }
+  return { ...(ref.tempoBpm !== undefined ? { tempoBpm: ref.tempoBpm } : {}), ...(key ? { key } : {}) };
+}
+
 const GUITAR_KEY_WEIGHTS: readonly (readonly [number, number])[] = [
   [4, 3], [9, 3], [2, 3], [7, 3], [0, 2], [11, 1], [5, 1], [1, 0.5], [3, 0.7], [6, 0.7], [8, 0.5], [10, 0.7],
 ];
@@ -144,7 +178,7 @@ export function deriveSongContext(req: SongRequest, variantIndex: number): SongC
     all: `${prompt}${tags}${genreField}${moodField}`,
     sources: [[prompt, 1], [tags, 3], [genreField, 6], [moodField, 6]],
   };
-  const original = `${req.prompt ?? ''} ${(req.styleTags ?? []).join(' ')} ${req.genre ?? ''} ${req.mood ?? ''}`;
+  const original = requestText(req);
   const raw = original.toLowerCase();
 
   const contentHash = hashString([prompt, tags, genreField, moodField, lyrics, (req.title ?? '').trim()].join('\u0001'));
@@ -157,7 +191,9 @@ export function deriveSongContext(req: SongRequest, variantIndex: number): SongC
   const moodFromWords = bestMatch(text, MOODS);
   const mood = moodFromWords ?? moodById(charRng.pick(genre.defaultMoods));
 
-  const explicitKey = parseExplicitKey(original);
+  const reference = validateReference(req.reference);
+  // A key the prompt names wins over the reference's; either wins over the style's habits.
+  const explicitKey = parseExplicitKey(original) ?? reference.key;
   // A mood the user asked for decides the mode; a mood we guessed defers to the genre's habit.
   const minorProb = moodFromWords ? (mood.minorProb ?? genre.minorBias) : genre.minorBias;
   const modeDraw = charRng.next();
@@ -173,10 +209,15 @@ export function deriveSongContext(req: SongRequest, variantIndex: number): SongC
       : meterDraw;
 
   const tempoDraw = charRng.next();
-  const bpmMatch = /(\d{2,3}(?:\.\d+)?)\s*bpm/.exec(raw);
+  const bpmMatch = explicitBpm(raw);
   let tempo: number;
   if (bpmMatch) {
     tempo = Number(bpmMatch[1]);
+  } else if (reference.tempoBpm !== undefined) {
+    // Both variants at the reference's tempo (no per-variant drift). The drift's draw is still taken so
+    // every later choice of the variant is the one the same request without a reference makes.
+    varRng.next();
+    tempo = reference.tempoBpm;
   } else {
     tempo = genre.tempo[0] + (genre.tempo[1] - genre.tempo[0]) * tempoDraw;
     tempo *= mood.tempoScale;

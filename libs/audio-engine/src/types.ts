@@ -22,6 +22,17 @@ export interface SongRequest {
   seed?: number;
   /** A persona's voice: timbre controls (brightness, breathiness, vibrato, formantShift, pitchShift: roughly -1..1), the singer, and the spectral centroid measured from its source. */
   persona?: PersonaVoice;
+  /** Tempo and key measured from a reference recording: the song takes them unless the prompt names its own. */
+  reference?: ReferenceTraits;
+}
+
+/** What a song takes from a reference recording (analysed elsewhere; the engine does not listen). */
+export interface ReferenceTraits {
+  /** Beats per minute, as the analysis counts them (dotted quarters in 6/8). */
+  tempoBpm?: number;
+  /** Pitch class of the tonic: C, C#, D … B (flats accepted). */
+  key?: string;
+  mode?: 'major' | 'minor';
 }
 
 export interface PersonaVoice {

@@ -5,9 +5,9 @@ import { createProviderHttp, httpStatusError, type ProviderHttpOptions } from '.
 
 /*
  * Mureka platform API (https://platform.mureka.ai/docs/api/operations/):
- *   POST /v1/song/generate          { lyrics, model, prompt? }   → task
+ *   POST /v1/song/generate          { lyrics, model, prompt? | reference_id? } → task
  *   GET  /v1/song/query/{task_id}                                 → task
- *   POST /v1/instrumental/generate  { model, prompt }             → task
+ *   POST /v1/instrumental/generate  { model, prompt | instrumental_id }     → task
  *   GET  /v1/instrumental/query/{task_id}                         → task
  *   POST /v1/lyrics/generate        { prompt }                    → { title, lyrics }
  *   POST /v1/lyrics/extend          { lyrics }                    → { lyrics }   (lyrics/extend-lyrics)
@@ -17,6 +17,9 @@ import { createProviderHttp, httpStatusError, type ProviderHttpOptions } from '.
  * (lyrics/extend-lyrics, song/recognize-song; upload purposes audio, reference, melody, instrumental, voice, …
  * per fal.ai/models/mureka/api/files/upload): that mirror wraps answers in { code, message, resp_data }, the
  * platform API answers plain objects like the endpoints above, so both are read.
+ * reference_id / instrumental_id are ids of files uploaded with purpose `reference` / `instrumental` (mp3 or
+ * m4a; Mureka uses the first 30 s). A song takes at most one of prompt, reference_id, vocal_id and melody_id;
+ * an instrumental exactly one of prompt and instrumental_id.
  * A task is { id, created_at, finished_at?, model, status, failed_reason?, choices? } with status
  * preparing → queued → running → (streaming) → succeeded | failed | timeouted | cancelled; each
  * choice has index, url (mp3), flac_url, duration in milliseconds. Errors are plain HTTP statuses
@@ -51,7 +54,7 @@ export class MurekaClient {
     this.http = createProviderHttp({ ...options, provider: this.name });
   }
 
-  async generate(kind: MurekaKind, body: { lyrics?: string; prompt?: string; model: string }): Promise<MurekaTask> {
+  async generate(kind: MurekaKind, body: { lyrics?: string; prompt?: string; reference_id?: string; instrumental_id?: string; model: string }): Promise<MurekaTask> {
     return this.task(await this.call('post', `/v1/${kind}/generate`, body));
   }
 

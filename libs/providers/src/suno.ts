@@ -6,6 +6,10 @@ import { createProviderHttp, httpStatusError, type ProviderHttpOptions } from '.
 /*
  * Suno-compatible API as published by sunoapi.org:
  *   POST /api/v1/generate            https://docs.sunoapi.org/suno-api/generate-music
+ *   POST /api/v1/generate/upload-cover https://docs.sunoapi.org/suno-api/upload-and-cover-audio
+ *        the generate fields plus uploadUrl (audio of at most 8 minutes, fetched by the provider); a
+ *        new song in the requested style over the upload's melody, its task read and called back as
+ *        a generation's
  *   GET  /api/v1/generate/record-info https://docs.sunoapi.org/suno-api/get-music-generation-details
  *   callbacks                         https://docs.sunoapi.org/suno-api/generate-music-callbacks
  * Every answer is an envelope { code, msg, data }; `code` 200 is success. Documented codes:
@@ -83,10 +87,18 @@ export class SunoClient {
   }
 
   async generate(request: SunoGenerateRequest): Promise<string> {
-    const data = await this.call('post', '/api/v1/generate', request);
+    return this.taskId('generate', await this.call('post', '/api/v1/generate', request));
+  }
+
+  private taskId(what: string, data: unknown): string {
     const parsed = z.object({ taskId: z.string().min(1) }).safeParse(data);
-    if (!parsed.success) throw new ProviderError(this.name, 'transient', 'generate answered without a taskId');
+    if (!parsed.success) throw new ProviderError(this.name, 'transient', `${what} answered without a taskId`);
     return parsed.data.taskId;
+  }
+
+  /** A generation guided by the audio at uploadUrl (upload-cover): the same task life as generate(). */
+  async uploadCover(request: SunoGenerateRequest & { uploadUrl: string }): Promise<string> {
+    return this.taskId('upload-cover', await this.call('post', '/api/v1/generate/upload-cover', request));
   }
 
   async recordInfo(taskId: string): Promise<SunoRecordInfo> {

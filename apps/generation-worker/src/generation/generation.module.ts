@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { LocalMusicProvider } from '../providers/local-music.provider.js';
 import { MUSIC_PROVIDERS, type MusicGenerationProvider } from '../providers/music-provider.js';
 import { externalMusicProviders, ProviderRegistry } from '../providers/provider-registry.js';
+import { ReferenceAudioFetcher } from '../providers/reference-audio.js';
 import { GenerationHandler } from './generation.handler.js';
 import { GenerationService, PROVIDER_ENV } from './generation.service.js';
 
@@ -31,6 +32,7 @@ export class GenerationModule {
           useFactory: (providers: MusicGenerationProvider[], env: ProviderEnv, metrics: ReturnType<typeof providerMetrics>) => new ProviderRegistry(providers, env, metrics),
           inject: [MUSIC_PROVIDERS, PROVIDER_ENV, 'PROVIDER_METRICS'],
         },
+        { provide: ReferenceAudioFetcher, useFactory: (env: ProviderEnv) => new ReferenceAudioFetcher(env), inject: [PROVIDER_ENV] },
         jobEventsProvider,
         analyticsEmitterProvider,
         { provide: JobsRepository, useValue: new JobsRepository() },

@@ -21,6 +21,7 @@ import { callbackUrl, CircuitOpenError, ProviderError, type CircuitBreaker, type
 import type { StorageService } from '@muse/storage';
 import { isSubmitted, PermanentProviderError, type GeneratedMusic, type MusicGenerationProvider, type MusicRequest, type SubmittedTask } from '../providers/music-provider.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
+import { ReferenceAudioError, ReferenceAudioFetcher } from '../providers/reference-audio.js';
 import type { LocalMusicRequest } from '../providers/local-music.provider.js';
 import { personaVoiceOf } from './persona-voice.js';
 
@@ -66,6 +67,7 @@ export class GenerationService implements OnApplicationShutdown {
     private readonly personas: PersonasRepository,
     private readonly media: TrackMediaRepository,
     private readonly callbacks: CallbackLogsRepository,
+    private readonly references: ReferenceAudioFetcher,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -91,7 +93,7 @@ export class GenerationService implements OnApplicationShutdown {
         await this.polls.schedule(job, 'generation.provider-update', 0);
         return { provider: job.provider, provider_task_id: job.provider_task_id };
       }
-      const request = await this.withPersona(this.requestOf(track, job), track);
+      const request = await this.withReference(await this.withPersona(this.requestOf(track, job), track), track);
       const { provider, outcome } = await this.submit(job, request, (p) => this.progress(job, track.id, p, queueJob));
       if (isSubmitted(outcome)) {
         const recorded = await this.providerTasks.recordSubmission(this.db, job.id, track.id, provider.name, outcome.submitted);
@@ -251,6 +253,11 @@ export class GenerationService implements OnApplicationShutdown {
     return voice ? { ...request, persona: { id: persona!.id, voice } } : request;
   }
 
+  /** The track's reference recording, fetched and checked once per attempt, whichever provider takes the job. */
+  private async withReference<R extends MusicRequest>(request: R, track: Track): Promise<R> {
+    return track.reference_audio_url ? { ...request, reference: await this.references.fetch(track.reference_audio_url) } : request;
+  }
+
   /**
    * In the completion transaction (so at most once per generation): the persona's usage, and a provider's
    * video through update_track_video_metadata.
@@ -270,7 +277,8 @@ export class GenerationService implements OnApplicationShutdown {
     const failure = error instanceof WaitForBreaker ? new CircuitOpenError(error.providers.join(', ')) : error;
     const permanent = isPermanent(failure);
     const final = permanent || job.attempts >= job.max_attempts;
-    await this.finishFailed(job, track, permanent ? 'provider-rejected' : 'generation-failed', (failure as Error).message, final);
+    const code = failure instanceof ReferenceAudioError ? failure.code : permanent ? 'provider-rejected' : 'generation-failed';
+    await this.finishFailed(job, track, code, (failure as Error).message, final);
     if (final) throw new UnrecoverableError((failure as Error).message);
     throw failure;
   }

@@ -1,9 +1,14 @@
+import { AudioInputError, decodeAudio } from '@muse/audio-analysis';
+import { encodeMp3 } from '@muse/audio-engine';
 import { MurekaClient, ProviderError, type MurekaKind, type MurekaTask, type ProviderEnv } from '@muse/providers';
 import { titleFromPrompt } from './local-music.provider.js';
 import type { GeneratedMusic, MusicGenerationProvider, MusicRequest, PollOutcome, ProgressReporter, SubmittedTask } from './music-provider.js';
+import { invalidReference, MAX_REFERENCE_SECONDS, type ReferenceAudio } from './reference-audio.js';
 import type { ResultFetcher } from './result-fetcher.js';
 
 const PROGRESS = { preparing: 10, queued: 20, running: 50, streaming: 70 } as const;
+/** How much of a reference Mureka listens to (it trims longer uploads to their first 30 s). */
+const MUREKA_REFERENCE_SECONDS = 30;
 
 /**
  * Mureka provider (contract in libs/providers/src/mureka.ts). Mureka has no callbacks: the task id
@@ -24,13 +29,23 @@ export class MurekaMusicProvider implements MusicGenerationProvider {
   async generate(request: MusicRequest, _progress: ProgressReporter): Promise<SubmittedTask> {
     const model = request.model ?? this.env.MUREKA_MODEL;
     const prompt = [request.prompt, request.genre, request.mood, ...request.styleTags].filter(Boolean).join(', ').slice(0, 1024);
+    // A reference is uploaded first and steers the style instead of the prompt (Mureka takes one or the other);
+    // a song's lyrics are still written from the prompt.
     if (request.instrumental) {
-      const task = await this.client.generate('instrumental', { model, prompt });
+      const instrumentalId = request.reference ? await this.upload(request.reference, 'instrumental') : undefined;
+      const task = await this.client.generate('instrumental', instrumentalId ? { model, instrumental_id: instrumentalId } : { model, prompt });
       return { submitted: `instrumental:${task.id}` };
     }
+    const referenceId = request.reference ? await this.upload(request.reference, 'reference') : undefined;
     const lyrics = request.lyrics ?? (await this.client.generateLyrics(request.prompt.slice(0, 1024))).lyrics;
-    const task = await this.client.generate('song', { lyrics, model, prompt });
+    const task = await this.client.generate('song', referenceId ? { lyrics, model, reference_id: referenceId } : { lyrics, model, prompt });
     return { submitted: `song:${task.id}` };
+  }
+
+  /** /v1/files/upload of the reference as MP3 (Mureka takes mp3 or m4a): the id generate() is given. */
+  private async upload(reference: ReferenceAudio, purpose: 'reference' | 'instrumental'): Promise<string> {
+    const file = await this.client.uploadFile(await murekaReferenceMp3(reference), 'reference.mp3', 'audio/mpeg', purpose);
+    return file.id;
   }
 
   async poll(taskId: string, request: MusicRequest): Promise<PollOutcome> {
@@ -77,4 +92,18 @@ function splitTaskId(taskId: string): [MurekaKind, string] {
   const kind = taskId.slice(0, at);
   if (at < 0 || (kind !== 'song' && kind !== 'instrumental')) throw new ProviderError('mureka', 'permanent', `unrecognised task id '${taskId}'`);
   return [kind, taskId.slice(at + 1)];
+}
+
+/** An MP3 reference as it is; a WAV's first 30 s (all Mureka listens to) encoded to MP3. */
+async function murekaReferenceMp3(reference: ReferenceAudio): Promise<Buffer> {
+  if (reference.format === 'mp3') return reference.audio;
+  let audio;
+  try {
+    audio = await decodeAudio(reference.audio, { maxSeconds: MAX_REFERENCE_SECONDS });
+  } catch (error) {
+    if (error instanceof AudioInputError) throw invalidReference(error);
+    throw error;
+  }
+  const frames = Math.min(audio.left.length, Math.round(MUREKA_REFERENCE_SECONDS * audio.sampleRate));
+  return encodeMp3({ left: audio.left.subarray(0, frames), right: audio.right.subarray(0, frames) }, audio.sampleRate, 192);
 }

@@ -1,3 +1,5 @@
+import type { ReferenceAudio } from './reference-audio.js';
+
 /** What a generation asks of a music provider, whichever provider it is. */
 export interface MusicRequest {
   prompt: string;
@@ -10,6 +12,8 @@ export interface MusicRequest {
   durationSeconds: number;
   seed: number | null;
   model: string | null;
+  /** The track's reference_audio_url, fetched and checked (only when submitting; polls do without). */
+  reference?: ReferenceAudio;
 }
 
 export interface GeneratedVariant {

@@ -7,8 +7,8 @@ import type { ResultFetcher } from './result-fetcher.js';
 const PROGRESS = { PENDING: 15, TEXT_SUCCESS: 35, FIRST_SUCCESS: 60 } as const;
 
 /**
- * Suno-compatible provider (sunoapi.org contract, see libs/providers/src/suno.ts): submits with a
- * callBackUrl and returns the task id; record-info is the source of truth for both the poll and the
+ * Suno-compatible provider (sunoapi.org contract, see libs/providers/src/suno.ts): submits (generate, or
+ * upload-cover for a generation with a reference) with a callBackUrl and returns the task id; record-info is the source of truth for both the poll and the
  * callback path, so a forged or stale callback body can never inject a result URL.
  */
 export class SunoMusicProvider implements MusicGenerationProvider {
@@ -42,7 +42,9 @@ export class SunoMusicProvider implements MusicGenerationProvider {
           title: (request.title ?? titleFromPrompt(request.prompt)).slice(0, 80),
         }
       : { customMode: false, instrumental: false, model: this.model(request), callBackUrl: context.callbackUrl, prompt: request.prompt };
-    return { submitted: await this.client.generate(body) };
+    // With a reference, upload-cover: the same fields, and Suno fetches the audio itself (we checked it is usable first).
+    const taskId = request.reference ? await this.client.uploadCover({ ...body, uploadUrl: request.reference.url }) : await this.client.generate(body);
+    return { submitted: taskId };
   }
 
   async poll(taskId: string, request: MusicRequest): Promise<PollOutcome> {

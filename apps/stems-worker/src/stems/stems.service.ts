@@ -110,7 +110,7 @@ export class StemsService {
 
   /** The request that made this version, when the local engine made it: the worker then re-renders its exact layers. */
   private engineRequest(track: Track, version: TrackVersion): StemsTask['engine'] {
-    const meta = version.metadata as { engine?: string; params?: SongParams };
+    const meta = version.metadata as { engine?: string; params?: SongParams; reference_tempo_bpm?: unknown; reference_key?: unknown; reference_mode?: unknown };
     if (meta.engine !== ENGINE_NAME || !meta.params) return undefined;
     const trackMeta = track.metadata as { instrumental?: boolean };
     const request: SongRequest = {
@@ -123,6 +123,10 @@ export class StemsService {
       instrumental: trackMeta.instrumental === true,
       durationSeconds: meta.params.durationSeconds,
       seed: meta.params.seed,
+      // A song rendered to a reference's tempo and key (generation-worker's local provider records them).
+      ...(typeof meta.reference_tempo_bpm === 'number' && typeof meta.reference_key === 'string'
+        ? { reference: { tempoBpm: meta.reference_tempo_bpm, key: meta.reference_key, ...(meta.reference_mode === 'major' || meta.reference_mode === 'minor' ? { mode: meta.reference_mode } : {}) } }
+        : {}),
     };
     return { request, variantIndex: version.variant_index };
   }

@@ -10492,7 +10492,10 @@ export interface components {
             prompt: string;
             /** @enum {string} */
             provider?: "suno" | "mureka" | "local";
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description A public http(s) URL of a recording to follow: MP3 or WAV, 5 s to 8 min. The platform downloads and checks it before any provider is asked. suno: a cover over its melody in the requested style (upload-cover); mureka: uploaded as the style reference of the song (instead of the prompt, which still writes the lyrics); local: the song takes its measured tempo and key unless the prompt names its own (the versions record reference_tempo_bpm, reference_key, reference_mode, reference_applied). A reference that cannot be fetched or used fails the job with error.code reference-audio-unavailable or reference-audio-invalid, and its credits are refunded.
+             */
             reference_audio_url?: string;
             seed?: number;
             style_tags?: string[];
