@@ -1,4 +1,5 @@
 // What kind of audio a file holds, told from its bytes (never from a declared type or a file name).
+import { AudioTooLongError } from './decoded-pcm.js';
 
 /** 'mp3' stands for everything not recognised otherwise: the MP3 reader decides whether it is audio. */
 export type AudioFormat = 'wav' | 'mp3' | 'flac' | 'ogg-vorbis' | 'ogg-opus' | 'ogg-flac' | 'ogg-other' | 'mp4' | 'webm' | 'aac';
@@ -27,6 +28,37 @@ export class AudioDecodeError extends RangeError {
   ) {
     super(message);
     this.name = 'AudioDecodeError';
+  }
+}
+
+/**
+ * Runs a step of a third-party parser: our own refusals pass through, anything the parser itself throws
+ * on bytes it did not expect (a DataView read past the end, say) becomes `fallback`.
+ */
+export function parsing<T>(step: () => T, fallback: () => AudioDecodeError): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof AudioDecodeError || error instanceof AudioTooLongError || error instanceof UnsupportedAudioFormatError) throw error;
+    throw fallback();
+  }
+}
+
+/** The same for a decoder's call: a WebAssembly trap on damaged data becomes `fallback`. */
+export async function decoding<T>(step: () => Promise<T>, fallback: () => AudioDecodeError): Promise<T> {
+  try {
+    return await step();
+  } catch {
+    throw fallback();
+  }
+}
+
+/** A decoder that trapped may throw again when freed; its memory goes with its instance either way. */
+export function freeQuietly(decoder: { free(): unknown }): void {
+  try {
+    decoder.free();
+  } catch {
+    // nothing to do: the instance is garbage once dropped
   }
 }
 

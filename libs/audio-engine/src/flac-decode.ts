@@ -1,7 +1,7 @@
 // FLAC decoding through libFLAC compiled to WebAssembly, after a walk of the frame headers.
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import CodecParser, { type CodecFrame } from 'codec-parser';
-import { AudioDecodeError, id3v2Length } from './audio-format.js';
+import { AudioDecodeError, decoding, freeQuietly, id3v2Length, parsing } from './audio-format.js';
 import { AudioTooLongError, PcmCollector, type DecodedAudio } from './decoded-pcm.js';
 
 /** What a FLAC file's STREAMINFO says and what its frames really hold (no sample decoded). */
@@ -96,10 +96,11 @@ export function probeFlac(bytes: Uint8Array, maxSeconds?: number): FlacInfo {
   // A frame is confirmed by the header after it, so the parser holds back up to two; more is junk.
   const maxPending = 2 * (head.maxFrameBytes || MAX_FRAME_BYTES) + 64;
   for (let at = 0; at < audio.length; at += FEED_BYTES) {
-    for (const frame of each(parser.parseChunk(audio.subarray(at, at + FEED_BYTES)))) count(frame);
+    const slice = audio.subarray(at, at + FEED_BYTES);
+    parsing(() => { for (const frame of each(parser.parseChunk(slice))) count(frame); }, () => damaged(`the FLAC stream is broken after frame ${frames}`));
     if (Math.min(at + FEED_BYTES, audio.length) - read > maxPending) throw damaged(`the FLAC stream is broken after frame ${frames}: no frame follows`);
   }
-  for (const frame of each(parser.flush())) count(frame);
+  parsing(() => { for (const frame of each(parser.flush())) count(frame); }, () => truncated(`the FLAC file ends inside frame ${frames + 1}`));
   if (frames === 0) throw damaged('no FLAC frame could be read after the metadata');
   const seconds = (n: number) => (n / head.sampleRate).toFixed(2);
   const rest = audio.length - read;
@@ -132,14 +133,16 @@ export async function decodeFlac(bytes: Uint8Array, options: { maxSeconds?: numb
       errors += part.errors.length;
       pcm.add(part);
     };
-    for (let at = 0; at < audio.length; at += FEED_BYTES) take(await decoder.decode(audio.subarray(at, at + FEED_BYTES)));
-    take(await decoder.flush());
+    // libFLAC can trap on a frame whose CRC happened to hold (damage the walk cannot see).
+    const failed = () => damaged('the FLAC frames could not be decoded');
+    for (let at = 0; at < audio.length; at += FEED_BYTES) take(await decoding(() => decoder.decode(audio.subarray(at, at + FEED_BYTES)), failed));
+    take(await decoding(() => decoder.flush(), failed));
     const decoded = pcm.result();
     if (errors > 0 || decoded.sampleRate !== info.sampleRate || decoded.left.length !== info.samples) {
       throw new AudioDecodeError('damaged', `the FLAC frames could not be decoded (${errors} frame errors, ${decoded.left.length} of ${info.samples} samples)`);
     }
     return { ...decoded, info };
   } finally {
-    decoder.free();
+    freeQuietly(decoder);
   }
 }

@@ -4,7 +4,7 @@ import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import CodecParser, { type CodecValue, type OggPage } from 'codec-parser';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
-import { AudioDecodeError, UnsupportedAudioFormatError } from './audio-format.js';
+import { AudioDecodeError, decoding, freeQuietly, parsing, UnsupportedAudioFormatError } from './audio-format.js';
 import { AudioTooLongError, PcmCollector, type DecodedAudio, type DecodedSlice } from './decoded-pcm.js';
 
 export type OggCodec = 'vorbis' | 'opus' | 'flac';
@@ -70,12 +70,13 @@ export function probeOgg(bytes: Uint8Array, maxSeconds?: number): OggInfo {
     if (samples > maxSamples) throw new AudioTooLongError(maxSeconds!);
   };
   for (let at = 0; at < bytes.length; at += FEED_BYTES) {
-    for (const page of each(parser.parseChunk(bytes.subarray(at, at + FEED_BYTES)))) count(page);
+    const slice = bytes.subarray(at, at + FEED_BYTES);
+    parsing(() => { for (const page of each(parser.parseChunk(slice))) count(page); }, () => new AudioDecodeError('damaged', `the Ogg stream is broken after page ${pages}`));
     // The parser holds back at most one unfinished page; more means it is searching through junk, byte
     // by byte (half a second a megabyte): stop there.
     if (Math.min(at + FEED_BYTES, bytes.length) - read > MAX_PAGE_BYTES) throw new AudioDecodeError('damaged', `the Ogg stream is broken at byte ${read}: no page follows`);
   }
-  for (const page of each(parser.flush())) count(page);
+  parsing(() => { for (const page of each(parser.flush())) count(page); }, () => new AudioDecodeError('truncated', `the Ogg file ends inside page ${pages + 1}`));
   if (!last) throw new AudioDecodeError('not-audio', 'no Ogg page could be read');
   const codec = [...codecs][0];
   if (!codec) throw new UnsupportedAudioFormatError('ogg-other');
@@ -115,14 +116,16 @@ export async function decodeOgg(bytes: Uint8Array, options: { maxSeconds?: numbe
       errors += part.errors.length;
       pcm.add(part);
     };
-    for (let at = 0; at < bytes.length; at += FEED_BYTES) take(await decoder.decode(bytes.subarray(at, at + FEED_BYTES)));
-    take(await decoder.flush());
+    // libFLAC, libvorbis and libopus can trap on packets the walk let through (damage inside a packet).
+    const failed = () => new AudioDecodeError('damaged', `the Ogg ${info.codec} packets could not be decoded`);
+    for (let at = 0; at < bytes.length; at += FEED_BYTES) take(await decoding(() => decoder.decode(bytes.subarray(at, at + FEED_BYTES)), failed));
+    take(await decoding(() => decoder.flush(), failed));
     const decoded = pcm.result();
     if (errors > 0 || decoded.sampleRate !== info.sampleRate || decoded.left.length < info.samples * 0.99) {
       throw new AudioDecodeError('damaged', `the Ogg ${info.codec} packets could not be decoded (${errors} errors, ${decoded.left.length} of ${info.samples} samples)`);
     }
     return { ...decoded, info };
   } finally {
-    decoder.free();
+    freeQuietly(decoder);
   }
 }
