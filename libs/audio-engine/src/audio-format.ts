@@ -31,6 +31,11 @@ export class AudioDecodeError extends RangeError {
   }
 }
 
+/** codec-parser's generators are typed as bare iterators: this makes them iterable again. */
+export function* each<T>(iterator: Iterator<T>): Generator<T> {
+  for (let r = iterator.next(); !r.done; r = iterator.next()) yield r.value;
+}
+
 /**
  * Runs a step of a third-party parser: our own refusals pass through, anything the parser itself throws
  * on bytes it did not expect (a DataView read past the end, say) becomes `fallback`.

@@ -1,7 +1,7 @@
 // FLAC decoding through libFLAC compiled to WebAssembly, after a walk of the frame headers.
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import CodecParser, { type CodecFrame } from 'codec-parser';
-import { AudioDecodeError, decoding, freeQuietly, id3v2Length, parsing } from './audio-format.js';
+import { AudioDecodeError, decoding, each, freeQuietly, id3v2Length, parsing } from './audio-format.js';
 import { AudioTooLongError, PcmCollector, type DecodedAudio } from './decoded-pcm.js';
 
 /** What a FLAC file's STREAMINFO says and what its frames really hold (no sample decoded). */
@@ -62,10 +62,6 @@ function readHeader(b: Uint8Array): Pick<FlacInfo, 'sampleRate' | 'channels' | '
     if (pos > b.length) throw truncated('the FLAC file ends inside its metadata');
   }
   return { ...info!, audioOffset: pos };
-}
-
-function* each<T>(iterator: Iterator<T>): Generator<T> {
-  for (let r = iterator.next(); !r.done; r = iterator.next()) yield r.value;
 }
 
 /**

@@ -4,7 +4,7 @@ import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import CodecParser, { type CodecValue, type OggPage } from 'codec-parser';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
-import { AudioDecodeError, decoding, freeQuietly, parsing, UnsupportedAudioFormatError } from './audio-format.js';
+import { AudioDecodeError, decoding, each, freeQuietly, parsing, UnsupportedAudioFormatError } from './audio-format.js';
 import { AudioTooLongError, PcmCollector, type DecodedAudio, type DecodedSlice } from './decoded-pcm.js';
 
 export type OggCodec = 'vorbis' | 'opus' | 'flac';
@@ -24,10 +24,6 @@ const FEED_BYTES = 64 * 1024;
 /** The longest an Ogg page can be: its header, 255 lacing values and 255 segments of 255 bytes. */
 const MAX_PAGE_BYTES = 27 + 255 + 255 * 255;
 const CODECS = new Set<CodecValue>(['vorbis', 'opus', 'flac']);
-
-function* each<T>(iterator: Iterator<T>): Generator<T> {
-  for (let r = iterator.next(); !r.done; r = iterator.next()) yield r.value;
-}
 
 /** A page's length as its header declares it (27 bytes, the lacing values, the segments). */
 function declaredLength(raw: Uint8Array): number {
