@@ -3,6 +3,7 @@
 // (bit flips, truncations, splices, header fields overwritten).
 import fc from 'fast-check';
 import { encodeMp3, encodeWav, renderSong } from '@muse/audio-engine';
+import { fixture } from '../../libs/audio-engine/fixtures/index.js';
 
 export interface AudioCase {
   what: string;
@@ -60,6 +61,9 @@ export function id3With(size: number, rest: Buffer): Buffer {
   return Buffer.concat([h, rest]);
 }
 
+const half = (b: Buffer) => b.subarray(0, b.length >> 1);
+const withJunk = (b: Buffer, junk: Buffer) => Buffer.concat([half(b), junk.subarray(0, 3000), b.subarray(b.length >> 1)]);
+
 /** The fixed corpus: every case the brief names, deterministic. */
 export function corpus(mp3: Buffer, wav: Buffer, maxUploadBytes: number): AudioCase[] {
   const random = Buffer.from(fc.sample(fc.uint8Array({ minLength: 4096, maxLength: 4096 }), { numRuns: 1, seed: 7 })[0]!);
@@ -94,10 +98,17 @@ export function corpus(mp3: Buffer, wav: Buffer, maxUploadBytes: number): AudioC
     { what: 'WAV with a 2-byte fmt chunk', bytes: wavWith({ channels: 2, sampleRate: 44100, bitDepth: 16, dataSize: pcm.length, fmtSize: 2 }, pcm), contentType: 'audio/wav' },
     { what: 'WAV, A-law', bytes: wavWith({ channels: 2, sampleRate: 44100, bitDepth: 8, dataSize: pcm.length, format: 6 }, pcm), contentType: 'audio/wav' },
     { what: 'WAV, 1.5 h of silence at 8 kHz claimed by a tiny file', bytes: wavWith({ channels: 1, sampleRate: 8000, bitDepth: 16, dataSize: 8000 * 2 * 5400 }, Buffer.alloc(1024)), contentType: 'audio/wav' },
-    // Formats the library's sniffing lets in (their magic) but no local decoder reads.
+    // FLAC and Ogg (Vorbis, Opus) are decoded: their magic before noise, real files cut or with junk inside, and a
+    // FLAC bomb (libs/audio-engine/fixtures) must fail cleanly. MP4/M4A and WebM pass the library's sniffing but
+    // are not decoded: they fail as an unsupported format.
     { what: 'FLAC magic, then noise', bytes: Buffer.concat([Buffer.from('fLaC', 'latin1'), random]), contentType: 'audio/flac' },
     { what: 'Ogg magic, then noise', bytes: Buffer.concat([Buffer.from('OggS', 'latin1'), random]), contentType: 'audio/ogg' },
+    { what: 'FLAC cut in half', bytes: half(fixture('sine-440-660-stereo-16k.flac')), contentType: 'audio/flac' },
+    { what: 'Ogg Opus cut in half', bytes: half(fixture('sine-440-mono.opus')), contentType: 'audio/ogg' },
+    { what: 'Ogg Vorbis with junk inside', bytes: withJunk(fixture('sine-440-660-stereo-44k.ogg'), random), contentType: 'audio/ogg' },
+    { what: 'FLAC bomb (1 h of silence in 6 kB)', bytes: fixture('silence-1h-8k.flac'), contentType: 'audio/flac' },
     { what: 'MP4 ftyp, then noise', bytes: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypM4A ', 'latin1'), random]), contentType: 'audio/mp4' },
+    { what: 'WebM header, then noise', bytes: Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), random]), contentType: 'audio/webm' },
     { what: 'JPEG', bytes: jpeg, contentType: 'image/jpeg' },
     { what: 'JPEG declared audio/mpeg', bytes: jpeg, contentType: 'audio/mpeg' },
     { what: 'JPEG declared audio/mpeg, PUT as image/jpeg', bytes: jpeg, contentType: 'audio/mpeg', putType: 'image/jpeg' },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeMp3, decodeWav } from '@muse/audio-engine';
+import { fixture, sineFit } from '../../../libs/audio-engine/fixtures/index.js';
 import { download, StudioPlatform, type User } from './studio-harness.js';
 
 describe('upscale over HTTP (local 48 kHz / 24-bit resample)', () => {
@@ -43,6 +44,35 @@ describe('upscale over HTTP (local 48 kHz / 24-bit resample)', () => {
     expect(done.status).toBe('completed');
     expect(done.result.output_audio_url).toContain(`/tracks/${alice.id}/upscales/${res.body.resource.id}/audio-48k.wav`);
     expect(decodeWav(await download(done.result.output_audio_url)).sampleRate).toBe(48000);
+  });
+
+  it('upscales FLAC and Ogg Opus library uploads to the tone encoded in them; an M4A fails at once, naming the formats read', async () => {
+    const upload = async (name: string, type: string, bytes: Buffer) => {
+      const start = await p.call('POST', '/v1/library/uploads', { token: alice.token, body: { file_name: name, content_type: type, size_bytes: bytes.length } });
+      expect(start.status).toBe(201);
+      expect((await fetch(start.body.url, { method: 'PUT', headers: { 'content-type': type }, body: bytes })).status).toBe(200);
+      expect((await p.call('POST', `/v1/library/uploads/${start.body.id}/complete`, { token: alice.token })).status).toBe(201);
+      const res = await p.call('POST', '/v1/upscales', { token: alice.token, body: { input_audio_url: String(start.body.url).split('?')[0] } });
+      expect(res.status).toBe(202);
+      return { done: await p.settled(alice, res.body.id), rowId: res.body.resource.id as string };
+    };
+    // Real encoder output (libs/audio-engine/fixtures): 2 s, a 440 Hz sine at 0.5 on the left (16 kHz FLAC, 48 kHz Opus).
+    for (const [name, type, sourceRate] of [['sine-440-660-stereo-16k.flac', 'audio/flac', 16000], ['sine-440-mono.opus', 'audio/ogg', 48000]] as const) {
+      const { done, rowId } = await upload(name, type, fixture(name));
+      expect([name, done.status]).toEqual([name, 'completed']);
+      const row = await p.t.db.selectFrom('audio_upscale_jobs').selectAll().where('id', '=', rowId).executeTakeFirstOrThrow();
+      expect((row.metadata as { source_sample_rate: number }).source_sample_rate).toBe(sourceRate);
+      const out = decodeWav(await download(done.result.output_audio_url));
+      expect(out.left.length).toBe(2 * 48000);
+      const fit = sineFit(out.left, 48000, 440);
+      expect(fit.amplitude).toBeCloseTo(0.5, 1);
+      expect(fit.residual).toBeLessThan(0.02);
+    }
+    const m4a = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypM4A isomiso2', 'latin1'), Buffer.alloc(4000)]);
+    const { done: refused } = await upload('song.m4a', 'audio/mp4', m4a);
+    expect(refused.status).toBe('failed');
+    expect(refused.error.code).toBe('invalid-input');
+    expect(refused.error.message).toMatch(/MP4\/M4A audio cannot be decoded here; the formats read are MP3, WAV, FLAC, Ogg Vorbis and Ogg Opus/);
   });
 
   it('refuses others\' tracks and audio, provider models and out-of-range parameters, creating nothing', async () => {

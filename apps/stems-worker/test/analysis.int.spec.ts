@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jpeg from 'jpeg-js';
 import { Bucket, trackObjectKey } from '@muse/db';
+import { fixture } from '../../../libs/audio-engine/fixtures/index.js';
 import { Harness } from './harness.js';
 
 const PC = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
@@ -84,6 +85,47 @@ describe('classification and description', () => {
     expect(cls.error_message).toMatch(/truncated|not MP3|empty/);
     const desc = await h.t.db.selectFrom('song_descriptions').selectAll().where('id', '=', (await h.jobs.findById(h.t.db, d.body.id))!.resource_id!).executeTakeFirstOrThrow();
     expect(desc).toMatchObject({ status: 'failed', ai_description: null, tempo: null });
+  });
+
+  /** The library's upload as a client makes it (start, PUT to the presigned URL, confirm): the file's URL. */
+  async function libraryUpload(name: string, contentType: string, bytes: Buffer): Promise<string> {
+    const start = await h.call('POST', '/v1/library/uploads', h.alice.token, { file_name: name, content_type: contentType, size_bytes: bytes.length });
+    expect(start.status).toBe(201);
+    const put = await fetch(start.body.url, { method: 'PUT', headers: { 'content-type': contentType }, body: bytes });
+    expect(put.status).toBe(200);
+    expect((await h.call('POST', `/v1/library/uploads/${start.body.id}/complete`, h.alice.token)).status).toBe(201);
+    return String(start.body.url).split('?')[0]!;
+  }
+
+  it('describes FLAC, Ogg Vorbis and Ogg Opus uploads; a cut one and an M4A fail with their reason', async () => {
+    // Real encoder output (libs/audio-engine/fixtures): 2 s sines at A4 = 440 Hz.
+    for (const [name, type] of [['sine-440-660-stereo-16k.flac', 'audio/flac'], ['sine-440-660-stereo-44k.ogg', 'audio/ogg'], ['sine-440-mono.opus', 'audio/ogg']]) {
+      const res = await h.call('POST', '/v1/descriptions', h.alice.token, { audio_file_url: await libraryUpload(name!, type!, fixture(name!)) });
+      expect(res.status).toBe(202);
+      const job = await h.settled(res.body.id);
+      expect([name, job.status, job.error]).toEqual([name, 'completed', null]);
+      const row = await h.t.db.selectFrom('song_descriptions').selectAll().where('id', '=', job.resource_id!).executeTakeFirstOrThrow();
+      expect(row.status).toBe('completed');
+      expect(row.key).toMatch(/^A (major|minor)$/); // the tone heard is the tone encoded
+      const features = (row.metadata as { features: { loudnessLufs: number } }).features;
+      expect(features.loudnessLufs).toBeGreaterThan(-9); // a 0.5 sine: about -6.6 LUFS
+      expect(features.loudnessLufs).toBeLessThan(-4);
+    }
+    const opus = fixture('sine-440-mono.opus');
+    const m4a = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypM4A isomiso2', 'latin1'), Buffer.alloc(4000)]);
+    for (const [name, type, bytes, code, message] of [
+      ['cut.opus', 'audio/ogg', opus.subarray(0, opus.length >> 1), 'truncated-audio', /Ogg file/],
+      ['song.m4a', 'audio/mp4', m4a, 'unsupported-audio-format', /MP4\/M4A audio cannot be analysed; the formats analysed are MP3, WAV, FLAC, Ogg Vorbis and Ogg Opus/],
+    ] as const) {
+      const res = await h.call('POST', '/v1/descriptions', h.alice.token, { audio_file_url: await libraryUpload(name, type, bytes) });
+      const job = await h.settled(res.body.id);
+      expect(job.status).toBe('failed');
+      expect(job.attempts).toBe(1); // the same bytes would fail again: no retry
+      expect((job.error as { code: string; message: string }).code).toBe(code);
+      expect((job.error as { message: string }).message).toMatch(message);
+      const row = await h.t.db.selectFrom('song_descriptions').selectAll().where('id', '=', job.resource_id!).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'failed', ai_description: null });
+    }
   });
 
   it("refuses another user's track or file, provider modes and bad bodies, creating nothing", async () => {

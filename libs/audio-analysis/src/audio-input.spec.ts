@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { encodeMp3, encodeWav } from '@muse/audio-engine';
+import { fixture, sineFit } from '../../audio-engine/fixtures/index.js';
 import { AudioInputError, decodeAudio, probeMp3 } from './audio-input.js';
 
 const tone = (seconds: number) => {
@@ -73,5 +74,50 @@ describe('untrusted audio input', () => {
     // A data chunk claiming 4 GB counts only the bytes that are there.
     expect((await decodeAudio(patched(40, 0xfffffff0))).durationSeconds).toBeCloseTo(3, 2);
     expect(await codeOf(decodeAudio(wav, { maxSeconds: 2 }))).toBe('audio-too-long');
+  });
+
+  it('reads FLAC and Ogg uploads at the analysis rate, and names cut, damaged, long and short ones', async () => {
+    // Real encoder output (libs/audio-engine/fixtures): 2 s, left 440 Hz and right 660 Hz, or mono 440 Hz.
+    const flac = fixture('sine-440-660-stereo-16k.flac');
+    const opus = fixture('sine-440-mono.opus');
+    const vorbis = fixture('sine-440-660-stereo-44k.ogg');
+    const oggFlac = fixture('sine-440-mono-22k.oga');
+    for (const [bytes, rate] of [[flac, 44100], [fixture('sine-440-mono-22k.flac'), 44100], [oggFlac, 44100], [vorbis, 44100], [opus, 48000]] as const) {
+      const audio = await decodeAudio(bytes);
+      // 16 and 22.05 kHz are converted to 44.1 kHz like a WAV would be; Opus stays at its 48 kHz.
+      expect(audio.sampleRate).toBe(rate);
+      expect(audio.durationSeconds).toBeCloseTo(2, 2);
+      const fit = sineFit(audio.left, rate, 440);
+      expect(fit.amplitude).toBeCloseTo(0.5, 1);
+      expect(fit.residual).toBeLessThan(0.02);
+    }
+    expect(sineFit((await decodeAudio(flac)).right, 44100, 660).residual).toBeLessThan(0.001);
+    for (const bytes of [flac, opus, vorbis, oggFlac]) {
+      expect(await codeOf(decodeAudio(bytes.subarray(0, bytes.length >> 1)))).toBe('truncated-audio');
+      expect(await codeOf(decodeAudio(bytes.subarray(0, bytes.length - 10)))).toBe('truncated-audio');
+      const junk = Buffer.concat([bytes.subarray(0, bytes.length >> 1), Buffer.alloc(3000, 0x41), bytes.subarray(bytes.length >> 1)]);
+      expect(await codeOf(decodeAudio(junk))).toBe('undecodable-audio');
+      expect(await codeOf(decodeAudio(bytes, { maxSeconds: 1.5 }))).toBe('audio-too-long');
+      expect(await codeOf(decodeAudio(bytes, { minSeconds: 3 }))).toBe('audio-too-short');
+    }
+    expect(await codeOf(decodeAudio(Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(5000, 0x41)])))).toBe('not-audio');
+    expect(await codeOf(decodeAudio(Buffer.concat([Buffer.from('OggS'), Buffer.alloc(5000, 0x41)])))).toBe('not-audio');
+    // An hour of silence in 6 kB is refused by the frame walk, before any sample is decoded.
+    const began = Date.now();
+    expect(await codeOf(decodeAudio(fixture('silence-1h-8k.flac')))).toBe('audio-too-long');
+    expect(Date.now() - began).toBeLessThan(1000);
+  });
+
+  it('refuses MP4/M4A, AAC and WebM uploads naming the formats it analyses', async () => {
+    const m4a = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypM4A isomiso2', 'latin1'), Buffer.alloc(4000)]);
+    const adts = Buffer.concat(Array.from({ length: 50 }, () => Buffer.from([0xff, 0xf1, 0x50, 0x80, 0x02, 0x1f, 0xfc, ...new Array(9).fill(0)])));
+    const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81]), Buffer.alloc(4000)]);
+    for (const [bytes, name] of [[m4a, 'MP4/M4A'], [adts, 'AAC'], [webm, 'WebM']] as const) {
+      const error = await decodeAudio(bytes).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AudioInputError);
+      expect((error as AudioInputError).code).toBe('unsupported-audio-format');
+      expect((error as Error).message).toContain(name);
+      expect((error as Error).message).toMatch(/formats analysed are MP3, WAV, FLAC, Ogg Vorbis and Ogg Opus/);
+    }
   });
 });

@@ -1,9 +1,16 @@
-// Untrusted audio in: the MP3 frame structure (or the WAV header) is checked before anything is decoded,
-// so empty, non-audio, truncated and absurdly long inputs are refused with a clear reason and bounded work.
-import { AudioTooLongError, decodeMp3, decodeWav, isWav, resampleStereo } from '@muse/audio-engine';
+// Untrusted audio in: the format is told from the bytes, and the MP3 frames, the WAV header, the FLAC frame
+// headers or the Ogg pages are checked before anything is decoded, so empty, non-audio, truncated and
+// absurdly long inputs are refused with a clear reason and bounded work.
+import {
+  AUDIO_FORMAT_NAMES, AudioDecodeError, AudioTooLongError, decodeFlac, decodeMp3, decodeOgg, decodeWav, DECODED_FORMATS, resampleStereo,
+  sniffAudioFormat, UnsupportedAudioFormatError, type AudioFormat, type DecodedAudio,
+} from '@muse/audio-engine';
+
+export type AudioInputErrorCode =
+  | 'empty-audio' | 'not-audio' | 'truncated-audio' | 'audio-too-long' | 'audio-too-short' | 'undecodable-audio' | 'unsupported-audio-format';
 
 export class AudioInputError extends Error {
-  constructor(readonly code: 'empty-audio' | 'not-audio' | 'truncated-audio' | 'audio-too-long' | 'audio-too-short' | 'undecodable-audio', message: string) {
+  constructor(readonly code: AudioInputErrorCode, message: string) {
     super(message);
     this.name = 'AudioInputError';
   }
@@ -89,33 +96,68 @@ export interface DecodeOptions {
   minSeconds?: number;
 }
 
-/** The rate the analysers are tuned for; WAV at another common rate is converted to it. */
+/** The rate the analysers are tuned for; audio at another common rate is converted to it. */
 const ANALYSIS_RATE = 44100;
-/** Rates a WAV is converted from in few resampler phases (44.1 and 48 kHz are analysed as they are). */
-const WAV_RATES = new Set([8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000, 176400, 192000]);
+/** Rates converted in few resampler phases (44.1 and 48 kHz are analysed as they are). */
+const CONVERTIBLE_RATES = new Set([8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000, 176400, 192000]);
 
-/** A WAV upload (the library takes them): the header is checked and the length capped before the samples are read. */
-function decodeWavInput(bytes: Uint8Array, maxSeconds: number, minSeconds: number): Audio {
-  let wav: Audio;
-  try {
-    wav = decodeWav(bytes, { maxSeconds });
-  } catch (error) {
-    if (error instanceof AudioTooLongError) throw new AudioInputError('audio-too-long', `the audio is longer than the ${maxSeconds} s this service analyses`);
-    if (error instanceof RangeError) throw new AudioInputError(/ends inside/.test(error.message) ? 'truncated-audio' : 'not-audio', `the WAV file cannot be read: ${error.message}`);
-    throw error;
+/** Decoded WAV, FLAC or Ogg audio, long enough, at 44.1 or 48 kHz. */
+function forAnalysis(audio: DecodedAudio, format: AudioFormat, minSeconds: number): Audio {
+  if (audio.durationSeconds < minSeconds) throw new AudioInputError('audio-too-short', `the audio is ${audio.durationSeconds.toFixed(2)} s long; at least ${minSeconds} s is needed`);
+  if (!CONVERTIBLE_RATES.has(audio.sampleRate)) {
+    throw new AudioInputError('undecodable-audio', `the ${AUDIO_FORMAT_NAMES[format]} file's sample rate of ${audio.sampleRate} Hz is not supported (use a common rate such as 44100 or 48000 Hz)`);
   }
-  if (wav.durationSeconds < minSeconds) throw new AudioInputError('audio-too-short', `the audio is ${wav.durationSeconds.toFixed(2)} s long; at least ${minSeconds} s is needed`);
-  if (!WAV_RATES.has(wav.sampleRate)) throw new AudioInputError('undecodable-audio', `the WAV file's sample rate of ${wav.sampleRate} Hz is not supported (use a common rate such as 44100 or 48000 Hz)`);
-  if (wav.sampleRate === 44100 || wav.sampleRate === 48000) return { left: wav.left, right: wav.right, sampleRate: wav.sampleRate, durationSeconds: wav.durationSeconds };
-  const { left, right } = resampleStereo(wav, wav.sampleRate, ANALYSIS_RATE);
+  if (audio.sampleRate === 44100 || audio.sampleRate === 48000) return { left: audio.left, right: audio.right, sampleRate: audio.sampleRate, durationSeconds: audio.durationSeconds };
+  const { left, right } = resampleStereo(audio, audio.sampleRate, ANALYSIS_RATE);
   return { left, right, sampleRate: ANALYSIS_RATE, durationSeconds: left.length / ANALYSIS_RATE };
 }
 
-/** Probes, then decodes; the decoded length must agree with the frame headers. WAV is read from its header. */
+const tooLong = (maxSeconds: number) => new AudioInputError('audio-too-long', `the audio is longer than the ${maxSeconds} s this service analyses`);
+
+/** A WAV upload (the library takes them): the header is checked and the length capped before the samples are read. */
+function decodeWavInput(bytes: Uint8Array, maxSeconds: number, minSeconds: number): Audio {
+  let wav: DecodedAudio;
+  try {
+    wav = decodeWav(bytes, { maxSeconds });
+  } catch (error) {
+    if (error instanceof AudioTooLongError) throw tooLong(maxSeconds);
+    if (error instanceof RangeError) throw new AudioInputError(/ends inside/.test(error.message) ? 'truncated-audio' : 'not-audio', `the WAV file cannot be read: ${error.message}`);
+    throw error;
+  }
+  return forAnalysis(wav, 'wav', minSeconds);
+}
+
+const DECODE_ERROR_CODES = { 'not-audio': 'not-audio', truncated: 'truncated-audio', damaged: 'undecodable-audio' } as const;
+
+/** FLAC or Ogg (Vorbis, Opus, FLAC): frame headers or pages walked and the length capped before decoding. */
+async function decodeCompressedInput(bytes: Uint8Array, format: AudioFormat, maxSeconds: number, minSeconds: number): Promise<Audio> {
+  let audio: DecodedAudio;
+  try {
+    audio = format === 'flac' ? await decodeFlac(bytes, { maxSeconds }) : await decodeOgg(bytes, { maxSeconds });
+  } catch (error) {
+    if (error instanceof AudioTooLongError) throw tooLong(maxSeconds);
+    if (error instanceof UnsupportedAudioFormatError) throw unsupported(error.format);
+    if (error instanceof AudioDecodeError) throw new AudioInputError(DECODE_ERROR_CODES[error.reason], error.message);
+    throw error;
+  }
+  return forAnalysis(audio, format, minSeconds);
+}
+
+const unsupported = (format: AudioFormat) =>
+  new AudioInputError('unsupported-audio-format', `${AUDIO_FORMAT_NAMES[format]} audio cannot be analysed; the formats analysed are ${DECODED_FORMATS}`);
+
+/**
+ * Tells the format from the bytes, probes, then decodes. MP3's decoded length must agree with its frame
+ * headers; WAV is read from its header; FLAC and Ogg are decoded after their frames or pages are walked.
+ * MP4/M4A, AAC and WebM (which the library stores) are refused with the formats that are analysed.
+ */
 export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}): Promise<Audio> {
   const maxSeconds = options.maxSeconds ?? 15 * 60;
   const minSeconds = options.minSeconds ?? 1;
-  if (isWav(bytes)) return decodeWavInput(bytes, maxSeconds, minSeconds);
+  const format = sniffAudioFormat(bytes);
+  if (format === 'wav') return decodeWavInput(bytes, maxSeconds, minSeconds);
+  if (format === 'flac' || format.startsWith('ogg-')) return decodeCompressedInput(bytes, format, maxSeconds, minSeconds);
+  if (format !== 'mp3') throw unsupported(format);
   const probe = probeMp3(bytes, maxSeconds);
   if (probe.durationSeconds < minSeconds) throw new AudioInputError('audio-too-short', `the audio is ${probe.durationSeconds.toFixed(2)} s long; at least ${minSeconds} s is needed`);
   const decoded = await decodeMp3(bytes);

@@ -1,4 +1,4 @@
-import { AudioTooLongError, decodeMp3, decodeWav, isWav, resampleStereo, type DecodedAudio } from '@muse/audio-engine';
+import { AudioTooLongError, decodeAudioFile, DECODED_FORMATS, resampleStereo, UnsupportedAudioFormatError, type AudioFormat, type DecodedAudio } from '@muse/audio-engine';
 import { ALL_BUCKETS, type BucketName, type TrackVersion } from '@muse/db';
 import type { StorageService } from '@muse/storage';
 import { PermanentJobError } from './job-runner.js';
@@ -51,23 +51,25 @@ export const MAX_INPUT_SECONDS = 15 * 60;
 const SUPPORTED_RATES = new Set([8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000, 176400, 192000]);
 
 /**
- * Decodes WAV (bit-exact) or MP3 (mpg123) by looking at the bytes, not the name. For MP3 the codec
- * delay is removed and, when the exact length is known, the encoder's padding of the last frame too.
- * Input that cannot be used — a damaged or lying header, an unusual rate, too long — fails the job at
- * once with the reason (a retry would read the same bytes), never with a decoder's internals.
+ * Decodes WAV (bit-exact), FLAC, Ogg Vorbis/Opus or MP3 (mpg123) by looking at the bytes, not the name.
+ * For MP3 the codec delay is removed and, when the exact length is known, the encoder's padding of the
+ * last frame too (the FLAC and Ogg decoders trim their own from the stream's headers). Input that cannot
+ * be used — a damaged or lying header, an unusual rate, too long, a format not decoded here — fails the
+ * job at once with the reason (a retry would read the same bytes), never with a decoder's internals.
  */
 export async function decodeAudio(bytes: Uint8Array, exactSeconds?: number | null): Promise<DecodedAudio> {
   if (bytes.length === 0) throw new PermanentJobError('the audio file is empty (0 bytes)');
-  let audio: DecodedAudio;
+  let audio: DecodedAudio & { format: AudioFormat };
   try {
-    audio = isWav(bytes) ? decodeWav(bytes, { maxSeconds: MAX_INPUT_SECONDS }) : await decodeMp3(bytes, { maxSeconds: MAX_INPUT_SECONDS });
+    audio = await decodeAudioFile(bytes, { maxSeconds: MAX_INPUT_SECONDS });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new PermanentJobError(error instanceof AudioTooLongError ? `the audio is longer than the ${MAX_INPUT_SECONDS / 60} minutes accepted` : `the audio file cannot be read: ${error.message}`);
+    if (error instanceof AudioTooLongError) throw new PermanentJobError(`the audio is longer than the ${MAX_INPUT_SECONDS / 60} minutes accepted`);
+    throw new PermanentJobError(error instanceof UnsupportedAudioFormatError ? error.message : `the audio file cannot be read: ${error.message}`);
   }
   if (!SUPPORTED_RATES.has(audio.sampleRate) && audio.left.length > 0) throw new PermanentJobError(`the audio's sample rate of ${audio.sampleRate} Hz is not supported (use 8 to 192 kHz at a common rate such as 44100 or 48000)`);
-  if (isWav(bytes)) return audio;
-  if (audio.left.length <= MP3_CODEC_DELAY_FRAMES) throw new PermanentJobError('the audio could not be decoded (neither WAV nor MP3)');
+  if (audio.format !== 'mp3') return { left: audio.left, right: audio.right, sampleRate: audio.sampleRate, durationSeconds: audio.durationSeconds };
+  if (audio.left.length <= MP3_CODEC_DELAY_FRAMES) throw new PermanentJobError(`the audio could not be decoded (it is none of ${DECODED_FORMATS})`);
   const exact = exactSeconds ? Math.round(exactSeconds * audio.sampleRate) : Infinity;
   const end = Math.min(audio.left.length, MP3_CODEC_DELAY_FRAMES + exact);
   // Views, not copies: the decoder's arrays are fresh and owned by nobody else (a 3-minute song is two
