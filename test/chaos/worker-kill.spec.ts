@@ -18,6 +18,7 @@ describe(`chaos: kill -9 of workers and of the relay's process (${FULL ? 'full' 
   const pickups: number[] = [];
   const stemsPickups: number[] = [];
   let faults = 0;
+  const booting = new Set<App>();
   const began = Date.now();
 
   beforeAll(async () => {
@@ -46,20 +47,33 @@ describe(`chaos: kill -9 of workers and of the relay's process (${FULL ? 'full' 
     }, `a ${queueName} job on its first attempt to be running`, 300_000, 20);
     const redis = new Redis(p.redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue(queueName, { connection: redis, prefix: p.prefix });
-    const victims = p.running(name);
+    // processedOn is stamped each time a worker takes the job: a value after the kill means another replica has it.
+    const takenAt = async (id: string) => (await queue.getJob(id))?.processedOn ?? 0;
+    // A replica still starting holds no job: killing it would measure nothing.
+    const victims = p.running(name).filter((a) => !booting.has(a));
     const victim = victims[Math.floor(Math.random() * victims.length)];
     const killedAt = Date.now();
     await p.kill9(victim);
     faults++;
-    void p.startApp(name).then((a) => p.waitReady(a)).catch(() => undefined); // the replacement replica, as an orchestrator would start one
+    // The replacement replica, as an orchestrator would start one.
+    void p.startApp(name).then(async (a) => {
+      booting.add(a);
+      await p.waitReady(a).catch(() => undefined);
+      booting.delete(a);
+    });
     const leftActive = new Map<string, number>();
     const lockMs = 5_000;
-    // A job still active with a live lock after one lock period belongs to a surviving replica: not waited for.
+    // A free replica can take a stalled job back within milliseconds of the stalled check releasing it, so a poll
+    // may never see it outside the active state: a new processedOn counts as having left it (an upper bound).
+    // A job still active under its first taker with a live lock after one lock period belongs to a survivor.
     await waitFor(
       async () => {
         for (const r of running) {
           if (leftActive.has(r.id)) continue;
-          if ((await queue.getJobState(r.id)) !== 'active') leftActive.set(r.id, Date.now() - killedAt);
+          const state = await queue.getJobState(r.id);
+          const taken = await takenAt(r.id);
+          if (taken > killedAt) leftActive.set(r.id, taken - killedAt);
+          else if (state !== 'active') leftActive.set(r.id, Date.now() - killedAt);
         }
         if (leftActive.size === running.length) return true;
         if (Date.now() - killedAt < lockMs + 1_000) return false;
