@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { BullMqTransport } from './bullmq-transport.js';
+import { BullMqTransport, workerName } from './bullmq-transport.js';
 import { createLogger } from './logger.js';
 import { createMetricsRegistry, jobMetrics } from './metrics.js';
 
@@ -49,4 +49,28 @@ describe('BullMqTransport', () => {
       connection.disconnect();
     }
   }, 60_000);
+
+  // Operators (and the chaos suite) need to know which replica holds a job: the pod's host name and the pid.
+  it('stores the replica that ran a job on it (processedBy = host:pid)', async () => {
+    const prefix = `{transport-spec-${randomUUID().slice(0, 8)}}`;
+    const jobId = randomUUID();
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue('generation', { connection, prefix });
+    const transport = new BullMqTransport({ connection, prefix, queues: ['generation'], concurrency: 1, logger: createLogger('transport-spec', 'silent'), metrics: jobMetrics(createMetricsRegistry('transport-spec')) });
+    transport.addHandler('generation.run', async () => ({ done: true }));
+    try {
+      await queue.add('generation.run', { jobId, userId: randomUUID(), correlationId: 'transport-spec' }, { jobId });
+      transport.listen(() => undefined);
+      const deadline = Date.now() + 20_000;
+      while ((await queue.getJobState(jobId)) !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const job = await queue.getJob(jobId);
+      expect({ processedBy: job?.processedBy, returned: job?.returnvalue }).toEqual({ processedBy: workerName(), returned: { done: true } });
+      expect(workerName()).toMatch(new RegExp(`^[^:]+:${process.pid}$`));
+    } finally {
+      await transport.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+      connection.disconnect();
+    }
+  }, 30_000);
 });

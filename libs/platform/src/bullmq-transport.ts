@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { DelayedError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -20,6 +21,8 @@ export interface BullMqTransportOptions {
   recovery?: RecoveryMetrics;
   /** How long a job may run without renewing its lock before it counts as stalled (worker died). */
   lockDurationMs?: number;
+  /** Stored on every job this process takes (BullMQ's processedBy): which replica runs or last ran it. */
+  workerName?: string;
   workerOptions?: Partial<WorkerOptions>;
 }
 
@@ -32,6 +35,11 @@ export interface BullMqTransportOptions {
  * is above 3, with room for deaths between a delivery and its claim.
  */
 export const MAX_STALLED_COUNT = 5;
+
+/** host:pid — on Kubernetes the host name is the pod's, so a job's processedBy names the pod and the process. */
+export function workerName(pid = process.pid): string {
+  return `${hostname()}:${pid}`;
+}
 
 /**
  * Nest microservice transport over BullMQ: each `@MessagePattern('<job name>')` handler consumes the
@@ -52,6 +60,7 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
       const worker = new Worker(queue, (job, token) => this.track(queue, job, token), {
         connection: this.options.connection,
         prefix: this.options.prefix,
+        name: this.options.workerName ?? workerName(),
         concurrency: this.options.concurrency,
         lockDuration: this.options.lockDurationMs ?? 60_000,
         // A dead worker's lock expires at most one lock period after its last renewal; the stalled check runs
