@@ -96,6 +96,12 @@ describe(`chaos: kill -9 of workers and of the relay's process (${FULL ? 'full' 
     return out;
   }
 
+  /** Whether no kill of `queue` so far measured a pickup, once the re-runs have happened (a re-run is what counts). */
+  async function noPickupYet(queue: string): Promise<boolean> {
+    await p.settle(600_000);
+    return (await pickupsOf(queue)).length === 0;
+  }
+
   /**
    * JOB_LOCK_MS is 5 s: the lock expires ≤ 5 s after the last renewal and the stalled check runs every 2.5 s,
    * so ≤ 7.5 s by design (5.5–7.2 s measured); the margin is for a CPU-starved machine, where timers and the
@@ -108,8 +114,7 @@ describe(`chaos: kill -9 of workers and of the relay's process (${FULL ? 'full' 
 
   it('generation workers killed mid-job: every job completes once, picked up within 1.5 lock periods', async () => {
     // Extra kills (at most 3) only if no victim's job ran again, which needs it to end just as it is killed.
-    for (let k = 0; k < GEN_KILLS || (k < GEN_KILLS + 3 && (await pickupsOf('generation')).length === 0); k++) {
-      if (k >= GEN_KILLS) await p.settle(600_000); // let the re-run happen before deciding to kill again
+    for (let k = 0; k < GEN_KILLS || (k < GEN_KILLS + 3 && (await noPickupYet('generation'))); k++) {
       // 45-second songs: long enough to be mid-render when the kill lands even on a quiet machine.
       await Promise.all(Array.from({ length: WAVE }, (_, i) => p.submitGeneration(p.users[(k + i) % p.users.length], 45)));
       await killMidJob('generation-worker', 'generation');
@@ -123,8 +128,7 @@ describe(`chaos: kill -9 of workers and of the relay's process (${FULL ? 'full' 
     const completed = new Set((await sql<{ id: string }>`select id from tracks where status = 'completed'`.execute(p.t.db)).rows.map((r) => r.id));
     const done = p.submitted.filter((s) => s.kind === 'generation' && completed.has(s.trackId)).slice(0, (STEMS_KILLS + 2) * 2);
     expect(done.length).toBe((STEMS_KILLS + 2) * 2);
-    for (let k = 0; k < STEMS_KILLS || (k < STEMS_KILLS + 2 && (await pickupsOf('stems')).length === 0); k++) {
-      if (k >= STEMS_KILLS) await p.settle(600_000);
+    for (let k = 0; k < STEMS_KILLS || (k < STEMS_KILLS + 2 && (await noPickupYet('stems'))); k++) {
       for (const s of done.slice(k * 2, k * 2 + 2)) expect(await p.submitStems(p.users.find((u) => u.id === s.userId)!, s.trackId)).toBe(202);
       await killMidJob('stems-worker', 'stems');
     }
