@@ -21,8 +21,6 @@ export interface BullMqTransportOptions {
   recovery?: RecoveryMetrics;
   /** How long a job may run without renewing its lock before it counts as stalled (worker died). */
   lockDurationMs?: number;
-  /** Stored on every job this process takes (BullMQ's processedBy): which replica runs or last ran it. */
-  workerName?: string;
   workerOptions?: Partial<WorkerOptions>;
 }
 
@@ -60,7 +58,8 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
       const worker = new Worker(queue, (job, token) => this.track(queue, job, token), {
         connection: this.options.connection,
         prefix: this.options.prefix,
-        name: this.options.workerName ?? workerName(),
+        // Stored on every job this process takes (processedBy): which replica runs or last ran it.
+        name: workerName(),
         concurrency: this.options.concurrency,
         lockDuration: this.options.lockDurationMs ?? 60_000,
         // A dead worker's lock expires at most one lock period after its last renewal; the stalled check runs
