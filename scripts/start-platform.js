@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -27,6 +28,7 @@ env.PORT ??= '3000';
 // The AWS SDK warns every process that its releases after January 2027 need Node 22; once is enough (README).
 env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const healthBase = Number(env.HEALTH_PORT_BASE ?? Number(env.PORT) + 1);
+const s3Port = Number(env.S3_PORT ?? 4569);
 mkdirSync(dataDir, { recursive: true });
 
 // A development secret that survives restarts, so issued tokens stay valid; production sets its own.
@@ -56,17 +58,25 @@ async function ensureDatabase(url) {
   await client.end();
 }
 
+/** Null when the loopback port can be listened on, else why not (s3rver's listen error escapes its promise). */
+function portProblem(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error) => resolve(error.code ?? error.message));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(null)));
+  });
+}
+
 let s3server;
 async function ensureStorage() {
   if (!env.S3_ENDPOINT) {
-    const port = Number(env.S3_PORT ?? 4569);
-    s3server = new S3rver({ port, address: '127.0.0.1', silent: true, directory: join(dataDir, 's3') });
+    s3server = new S3rver({ port: s3Port, address: '127.0.0.1', silent: true, directory: join(dataDir, 's3') });
     try {
       await s3server.run();
     } catch (error) {
-      fail(`cannot start the embedded S3 server on port ${port}: ${error.message} (set S3_PORT or S3_ENDPOINT)`);
+      fail(`cannot start the embedded S3 server on port ${s3Port}: ${error.message} (set S3_PORT or S3_ENDPOINT)`);
     }
-    env.S3_ENDPOINT = `http://127.0.0.1:${port}`;
+    env.S3_ENDPOINT = `http://127.0.0.1:${s3Port}`;
     env.S3_ACCESS_KEY_ID ??= 'S3RVER';
     env.S3_SECRET_ACCESS_KEY ??= 'S3RVER';
     log('embedded S3-compatible server started', { endpoint: env.S3_ENDPOINT });
@@ -126,6 +136,16 @@ async function stopAll(code) {
 
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+
+// Every port checked before anything is created, so a busy port is named instead of surfacing as a crash.
+const listeners = [
+  ...APPS.map((app) => ({ what: app.name, port: app.port, setting: app.name === 'api-gateway' ? 'PORT' : 'HEALTH_PORT_BASE' })),
+  ...(env.S3_ENDPOINT ? [] : [{ what: 'the embedded S3 server', port: s3Port, setting: 'S3_PORT or S3_ENDPOINT' }]),
+];
+for (const { what, port, setting } of listeners) {
+  const problem = await portProblem(port);
+  if (problem) fail(`${what} cannot listen on port ${port}: ${problem} (set ${setting})`);
+}
 
 // Behind a transaction-mode pooler (DATABASE_URL → PgBouncer) the database is created and migrated
 // over DATABASE_DIRECT_URL: migrations hold a session advisory lock, which a pooler cannot keep.

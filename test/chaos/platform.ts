@@ -3,7 +3,7 @@
 // restarted, partitioned. Plus the load it drives over HTTP and the audit it runs from Postgres and S3.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -14,6 +14,7 @@ import { AccountsRepository, CreditsRepository } from '@muse/db';
 import { StorageService } from '@muse/storage';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { serviceEnv, waitFor } from '../support/env.js';
+import { freePort } from '../support/ports.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 /** `CHAOS_PROFILE=full` (npm run chaos) or `reduced` (the default, also under CI): how much load and how many faults. */
@@ -21,17 +22,6 @@ export const PROFILE = (process.env.CHAOS_PROFILE ?? 'reduced') === 'full' ? 'fu
 export const FULL = PROFILE === 'full';
 /** Starting Nest apps on a busy shared machine can take a minute or more. */
 export const START_TIMEOUT_MS = Number(process.env.CHAOS_START_TIMEOUT_MS ?? 420_000);
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

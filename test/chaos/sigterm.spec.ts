@@ -8,7 +8,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { waitFor } from '../support/env.js';
-import { auditAndRecord, ChaosPlatform, FULL, freePort, sleep, type App } from './platform.js';
+import { freePort } from '../support/ports.js';
+import { auditAndRecord, ChaosPlatform, FULL, sleep, type App } from './platform.js';
 
 const GRACE_MS = 10_000;
 /** Node's timers run late on a CPU-starved machine; the exit code (1 when the grace timer fires) is the strict check. */

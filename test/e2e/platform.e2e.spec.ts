@@ -11,14 +11,16 @@ import { Webhook } from 'standardwebhooks';
 import { decodeMp3 } from '@muse/audio-engine';
 import { ADMIN_URL } from '../support/database.js';
 import { uniquePrefix, waitFor } from '../support/env.js';
+import { freePortBlock } from '../support/ports.js';
 
 /**
  * The platform as a user runs it: the README's start script, every app a separate process, the
  * embedded S3 server; driven over HTTP only.
  */
 describe('platform end to end', () => {
-  const port = 4100 + Math.floor(Math.random() * 400);
-  const base = `http://127.0.0.1:${port}`;
+  // The launcher's ports: the gateway, five worker health ports after it, the embedded S3 server at +10.
+  let port: number;
+  let base: string;
   const dbName = `muse_e2e_${Date.now()}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'muse-e2e-'));
   let launcher: ChildProcess;
@@ -35,6 +37,8 @@ describe('platform end to end', () => {
   };
 
   beforeAll(async () => {
+    port = await freePortBlock([0, 1, 2, 3, 4, 5, 10]);
+    base = `http://127.0.0.1:${port}`;
     launcher = spawn(process.execPath, ['scripts/start-platform.js'], {
       env: {
         ...process.env,

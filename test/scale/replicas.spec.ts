@@ -16,7 +16,8 @@ import { createRedis, jobEventsStreamKey, type Redis } from '@muse/platform';
 import { StorageService } from '@muse/storage';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { serviceEnv, waitFor } from '../support/env.js';
-import { freePort, startPgBouncer, startRedisCluster, type PgBouncerHandle, type RedisClusterHandle } from './servers.js';
+import { freePort } from '../support/ports.js';
+import { startPgBouncer, startRedisCluster, type PgBouncerHandle, type RedisClusterHandle } from './servers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WORKERS = ['generation-worker', 'stems-worker', 'archiver', 'analytics-ingest'] as const;

@@ -3,30 +3,12 @@
 // transaction pooling mode in front of the test Postgres.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort, freePortBlock, portFree } from '../support/ports.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** True when nothing listens on the port (loopback). */
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** A free loopback port whose +10000 (Redis Cluster bus port) is free too when `bus` is set. */
-export async function freePort(bus = false): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const port = 20_000 + Math.floor(Math.random() * 9_000);
-    if ((await portFree(port)) && (!bus || (await portFree(port + 10_000)))) return port;
-  }
-  throw new Error('no free port');
-}
 
 function requireBinary(name: string): void {
   const r = spawnSync('sh', ['-c', `command -v ${name}`]);
@@ -56,8 +38,8 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
   const dir = mkdtempSync(join(tmpdir(), 'muse-redis-cluster-'));
   const ports: number[] = [];
   for (let i = 0; i < masters; i++) {
-    let p = await freePort(true);
-    while (ports.includes(p)) p = await freePort(true);
+    let p = await freePortBlock([0, 10_000]); // a node's cluster bus listens on port + 10000
+    while (ports.includes(p)) p = await freePortBlock([0, 10_000]);
     ports.push(p);
   }
   const procs: ChildProcess[] = ports.map((port) =>
